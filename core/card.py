@@ -1,0 +1,154 @@
+"""The dataset card (``README.md``): Hugging Face YAML metadata and a human-readable body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+import yaml
+
+from alinea import langid
+from alinea.schema import Schema, features_yaml
+
+
+@dataclass(frozen=True)
+class ConfigStats:
+    """What the card says of one config: its columns, rows and Arrow size in bytes."""
+
+    schema: Schema
+    n_rows: int
+    n_bytes: int
+
+
+TAGS = [
+    "alinea",
+    "comparable-corpora",
+    "bitext-mining",
+    "sentence-alignment",
+    "word-alignment",
+    "terminology",
+    "news",
+]
+DEFAULT_CONFIG_ORDER = ("sentence_pairs", "sentences", "documents")
+LICENSE_NOTE = (
+    "The texts are news articles that remain under their publishers' copyright; they are "
+    "included for research on alignment and terminology, and alinea grants no licence to them. "
+    "The annotations alinea adds (segmentation, flags, alignments, glossary) are under the "
+    "same terms as alinea itself (MIT)."
+)
+
+
+def size_category(n_rows: int) -> str:
+    """The Hub's size bucket for the largest config."""
+    for limit, label in (
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+    ):
+        if n_rows < limit:
+            return label
+    return "1M<n<10M" if n_rows < 10_000_000 else "n>10M"
+
+
+def card_metadata(
+    pretty_name: str,
+    langs: tuple[str, str],
+    configs: dict[str, ConfigStats],
+    signature: str,
+) -> dict[str, Any]:
+    """The card's YAML block: configs with their data files, features and split sizes."""
+    default = next(name for name in DEFAULT_CONFIG_ORDER if name in configs)
+    return {
+        "pretty_name": pretty_name,
+        "language": list(langs),
+        "multilinguality": ["multilingual"],
+        "license": "other",
+        "license_name": "publishers-copyright",
+        "license_details": LICENSE_NOTE,
+        "task_categories": ["translation", "sentence-similarity"],
+        "tags": TAGS,
+        "size_categories": [size_category(max(c.n_rows for c in configs.values()))],
+        "source_datasets": ["original"],
+        "alinea_signature": signature,
+        "configs": [
+            {
+                "config_name": name,
+                **({"default": True} if name == default else {}),
+                "data_files": [{"split": "train", "path": f"{name}/train.parquet"}],
+            }
+            for name in configs
+        ],
+        "dataset_info": [
+            {
+                "config_name": name,
+                "features": features_yaml(stats.schema),
+                "splits": [
+                    {"name": "train", "num_bytes": stats.n_bytes, "num_examples": stats.n_rows}
+                ],
+                "dataset_size": stats.n_bytes,
+            }
+            for name, stats in configs.items()
+        ],
+    }
+
+
+def _config_section(name: str, stats: ConfigStats) -> str:
+    rows = "\n".join(f"| `{c.name}` | {c.doc} |" for c in stats.schema)
+    return f"### `{name}` ({stats.n_rows} rows)\n\n| column | meaning |\n|---|---|\n{rows}\n"
+
+
+def _sources_table(documents: pl.DataFrame) -> str:
+    lines = ["| doc_id | language | source | title |", "|---|---|---|---|"]
+    for row in documents.select("doc_id", "lang", "source", "title").iter_rows(named=True):
+        title = (row["title"] or "").replace("|", "\\|")
+        lines.append(f"| `{row['doc_id']}` | {row['lang']} | `{row['source']}` | {title} |")
+    return "\n".join(lines)
+
+
+def render_card(
+    name: str,
+    langs: tuple[str, str],
+    configs: dict[str, ConfigStats],
+    documents: pl.DataFrame,
+    signature: str,
+) -> str:
+    """The whole ``README.md``: YAML front matter, then what the dataset is and how to load it."""
+    names = " and ".join(langid.language_name(lang) for lang in langs)
+    metadata = card_metadata(f"{name} ({names})", langs, configs, signature)
+    front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
+    sections = "\n".join(_config_section(name, stats) for name, stats in configs.items())
+    first = next(iter(configs))
+    return f"""---
+{front}---
+
+# {name}
+
+{names} news coverage prepared by [alinea](https://pypi.org/project/alinea/): documents split
+into sentences with character offsets, site boilerplate flagged, ready for sentence alignment,
+word alignment and terminology mining.
+
+Build signature: `{signature}`
+
+## Loading
+
+```python
+from datasets import load_dataset
+
+ds = load_dataset("/absolute/path/to/{name}", "{first}", split="train")
+```
+
+Exchange formats for translators (when the build produces them) are in `exports/`.
+
+## Configs
+
+{sections}
+## Sources
+
+{_sources_table(documents)}
+
+## Licence and provenance
+
+{LICENSE_NOTE}
+"""

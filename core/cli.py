@@ -1,0 +1,183 @@
+"""The ``alinea`` command line (typer). Heavy imports happen inside the commands.
+
+Data and summaries go to stdout, progress and errors to stderr. Exit codes: 0 ok, 1 failure,
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from alinea._version import __version__
+from alinea.errors import AlineaError, UsageError
+
+if TYPE_CHECKING:
+    from alinea.pipeline import BuildResult
+
+app = typer.Typer(
+    name="alinea",
+    help="Turn comparable multilingual news into alignment and terminology datasets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _stderr() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def fail(err: AlineaError) -> typer.Exit:
+    """Report an expected failure on one line of stderr and give its exit code."""
+    _stderr().print(f"[bold red]error:[/] {err}", markup=True, highlight=False, soft_wrap=True)
+    return typer.Exit(err.exit_code)
+
+
+@contextmanager
+def progress_display() -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar on stderr (silent when stderr is not a terminal)."""
+    from rich.progress import Progress
+
+    console = _stderr()
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"alinea {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Turn comparable multilingual news into alignment and terminology datasets."""
+
+
+def build_summary(result: BuildResult, target: Path, seconds: float) -> dict[str, Any]:
+    """What a build did, as plain data (printed as a table, or as JSON with ``--json``)."""
+    documents, sentences = result.frames["documents"], result.frames["sentences"]
+    per_lang = {
+        lang: {
+            "documents": documents.filter(documents["lang"] == lang).height,
+            "sentences": sentences.filter(sentences["lang"] == lang).height,
+        }
+        for lang in result.langs
+    }
+    return {
+        "dataset": str(target),
+        "languages": per_lang,
+        "documents": documents.height,
+        "sentences": sentences.height,
+        "boilerplate_lines": int(sentences["is_boilerplate"].sum()),
+        "dropped_blank_lines": int(documents["dropped_blank"].sum()),
+        "dropped_duplicate_paragraphs": int(documents["dropped_duplicate"].sum()),
+        "skipped": [{"source": s.source, "reason": s.reason} for s in result.skipped],
+        "signature": result.signature,
+        "seconds": round(seconds, 2),
+    }
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    """One screen: counts per language, what was dropped or skipped, the signature."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"alinea build → {summary['dataset']}", show_header=True)
+    table.add_column("language")
+    table.add_column("documents", justify="right")
+    table.add_column("sentences", justify="right")
+    for lang, counts in summary["languages"].items():
+        table.add_row(lang, str(counts["documents"]), str(counts["sentences"]))
+    table.add_row("total", str(summary["documents"]), str(summary["sentences"]), style="bold")
+    console.print(table)
+    console.print(
+        f"boilerplate lines flagged: {summary['boilerplate_lines']}   "
+        f"blank lines dropped: {summary['dropped_blank_lines']}   "
+        f"duplicate paragraphs dropped: {summary['dropped_duplicate_paragraphs']}",
+        highlight=False,
+    )
+    for skipped in summary["skipped"]:
+        console.print(f"skipped {skipped['source']}: {skipped['reason']}", highlight=False)
+    console.print(f"signature: {summary['signature']}", highlight=False, soft_wrap=True)
+    console.print(f"done in {summary['seconds']:.2f} s", highlight=False)
+
+
+@app.command()
+def build(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Files (.txt, .md, .jsonl) or directories of them.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder that receives the dataset.")],
+    name: Annotated[
+        str | None, typer.Option(help="Dataset folder name [default: first input's name].")
+    ] = None,
+    langs: Annotated[
+        str, typer.Option(help="Two ISO 639-1 codes, e.g. pt,es [default: the two found].")
+    ] = "",
+    force: Annotated[
+        bool, typer.Option(help="Replace an existing folder that is not an alinea dataset.")
+    ] = False,
+    max_file_mb: Annotated[int, typer.Option(min=1, help="Refuse files larger than this.")] = 256,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Build a dataset folder (documents, sentences) from news articles in two languages."""
+    started = time.perf_counter()
+    try:
+        from alinea import langid
+        from alinea.config import BuildConfig, IngestConfig, MiB
+        from alinea.pipeline import build as run_build
+        from alinea.publish import check_target, publish
+
+        dataset_name = name or inputs[0].resolve().stem
+        if not _NAME.match(dataset_name):
+            raise UsageError(
+                f"--name: {dataset_name!r} is not a folder name; use letters, digits, '.', '_', '-'"
+            )
+        config = BuildConfig(
+            name=dataset_name,
+            ingest=IngestConfig(langs=langid.parse_langs(langs), max_file_bytes=max_file_mb * MiB),
+        )
+        check_target(out / dataset_name, force)  # fail before the work, not after it
+        with progress_display() as progress:
+            result = run_build(inputs, config, progress)
+            target = publish(
+                out, dataset_name, result.langs, result.frames, result.signature, force=force
+            )
+    except AlineaError as err:
+        raise fail(err) from None
+    summary = build_summary(result, target, time.perf_counter() - started)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print_summary(summary)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,208 @@
+"""Ingest: files and directories in, one ``documents`` frame out (the only stage that reads inputs).
+
+Each document's language is identified with lingua; a document in a language that was not asked
+for is skipped and reported, never mixed in. Paragraphs that are site boilerplate are flagged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from alinea import boilerplate, langid
+from alinea.config import IngestConfig
+from alinea.errors import EmptyInputError, InputFormatError, InputNotFoundError, LanguageError
+from alinea.readers import SUFFIXES, RawDocument, parse_jsonl, parse_lines, read_text
+from alinea.schema import DOCUMENTS, check_frame, polars_schema
+
+METHOD_ID = "ingest.v1"
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input left out of the dataset, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """The documents frame and what the user should hear about the inputs."""
+
+    documents: pl.DataFrame
+    langs: tuple[str, str]
+    skipped: tuple[Skipped, ...]
+    input_digest: str
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Skipped]]:
+    """Expand inputs into ``(file, source name)`` pairs, in a stable order.
+
+    Directories are searched recursively for ``.txt``, ``.md`` and ``.jsonl`` files (hidden
+    files and folders are ignored; other files are reported). A source name is the path relative
+    to the input's parent, so it does not depend on where the inputs live.
+
+    Raises:
+        InputNotFoundError: a path that does not exist.
+        EmptyInputError: a directory without a single supported file.
+        InputFormatError: a file given by name whose type is not supported.
+    """
+    found: dict[Path, str] = {}
+    skipped: list[Skipped] = []
+    for path in paths:
+        if not path.exists():
+            raise InputNotFoundError(path, "no such file or directory", "check the path")
+        if path.is_file():
+            if path.suffix.lower() not in SUFFIXES:
+                raise InputFormatError(
+                    path,
+                    f"unsupported file type {path.suffix or '(none)'!r}",
+                    f"give {', '.join(SUFFIXES)} files",
+                )
+            found.setdefault(path.resolve(), path.name)
+            continue
+        root = path.resolve()
+        candidates = sorted(
+            p
+            for p in root.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        )
+        supported = [p for p in candidates if p.suffix.lower() in SUFFIXES]
+        if not supported:
+            raise EmptyInputError(
+                path, f"directory has no {', '.join(SUFFIXES)} files", "point at the documents"
+            )
+        for p in candidates:
+            source = f"{root.name}/{p.relative_to(root).as_posix()}"
+            if p in supported:
+                found.setdefault(p, source)
+            else:
+                skipped.append(Skipped(source, f"unsupported file type {p.suffix or '(none)'!r}"))
+    return list(found.items()), skipped
+
+
+def _read(path: Path, source: str, config: IngestConfig) -> tuple[list[RawDocument], bytes]:
+    text, data = read_text(path, config.max_file_bytes)
+    if path.suffix.lower() == ".jsonl":
+        return parse_jsonl(text, path, path.stem, source), data
+    document = parse_lines(text, path.stem, source, markdown=path.suffix.lower() == ".md")
+    if not document.paragraphs:
+        raise EmptyInputError(path, "no text left after removing markup", "remove it or add text")
+    return [document], data
+
+
+def _choose_langs(detected: list[tuple[RawDocument, langid.Detection]]) -> tuple[str, str]:
+    """The two languages with the most documents (then the most text), for ``--langs`` auto."""
+    docs: Counter[str] = Counter()
+    chars: Counter[str] = Counter()
+    for document, detection in detected:
+        if detection.lang is not None:
+            docs[detection.lang] += 1
+            chars[detection.lang] += sum(map(len, document.paragraphs))
+    ranked = sorted(docs, key=lambda lang: (-docs[lang], -chars[lang], lang))
+    if len(ranked) < 2:
+        found = ", ".join(ranked) or "none"
+        raise LanguageError(
+            f"found documents in one language only ({found}); alinea aligns two languages: "
+            "add documents in the second language, or name both with --langs"
+        )
+    return ranked[0], ranked[1]
+
+
+def _document_row(document: RawDocument, detection: langid.Detection) -> dict[str, object]:
+    lang = detection.lang or ""
+    flagged = [
+        i
+        for i, paragraph in enumerate(document.paragraphs)
+        if boilerplate.is_boilerplate(paragraph, lang)
+    ]
+    return {
+        "doc_id": document.doc_id,
+        "lang": lang,
+        "lang_confidence": detection.confidence,
+        "source": document.source,
+        "title": document.title,
+        "url": document.url,
+        "date": document.date,
+        "text": "\n".join(document.paragraphs),
+        "n_paragraphs": len(document.paragraphs),
+        "boilerplate_paragraphs": flagged,
+        "dropped_blank": document.dropped_blank,
+        "dropped_duplicate": document.dropped_duplicate,
+    }
+
+
+def ingest(
+    paths: Sequence[Path], config: IngestConfig, progress: Progress | None = None
+) -> IngestResult:
+    """Read every input, identify languages, flag boilerplate, build the ``documents`` frame.
+
+    Args:
+        paths: files and directories given by the user.
+        config: the ingest options.
+        progress: called as ``progress("ingest", done, total)`` after each file.
+
+    Returns:
+        The documents of the two languages, sorted by id, and the skipped inputs.
+
+    Raises:
+        InputError: an input that cannot be read (the message names the file).
+        LanguageError: no document in the requested languages.
+    """
+    files, skipped = discover(paths)
+    digest = hashlib.sha256()
+    detected: list[tuple[RawDocument, langid.Detection]] = []
+    origin: dict[str, str] = {}
+    for done, (path, source) in enumerate(files, start=1):
+        documents, data = _read(path, source, config)
+        digest.update(f"{source}\0{len(data)}\0".encode())
+        digest.update(data)
+        for document in documents:
+            if document.doc_id in origin:
+                raise InputFormatError(
+                    path,
+                    f"document id {document.doc_id!r} also used by {origin[document.doc_id]}",
+                    "give every document a unique id (file name or `id`)",
+                )
+            origin[document.doc_id] = document.source
+            detection = langid.detect("\n".join(document.paragraphs))
+            if document.lang:  # a language declared in the input wins over the guess
+                declared = document.lang.lower()
+                detection = langid.Detection(declared, langid.language_name(declared), 1.0)
+            detected.append((document, detection))
+        if progress:
+            progress("ingest", done, len(files))
+
+    langs = config.langs or _choose_langs(
+        [(d, det) for d, det in detected if det.confidence >= config.min_lang_confidence]
+    )
+    rows = []
+    for document, detection in detected:
+        if detection.lang is None or detection.confidence < config.min_lang_confidence:
+            skipped.append(Skipped(document.source, "language unclear (too short or mixed)"))
+        elif detection.lang not in langs:
+            found = f"{detection.name} ({detection.lang})"
+            reason = f"language is {found}, not one of {', '.join(langs)}"
+            skipped.append(Skipped(document.source, reason))
+        else:
+            rows.append(_document_row(document, detection))
+    if not rows:
+        raise LanguageError(
+            f"no document is in {' or '.join(langs)}; check --langs or the inputs "
+            f"({len(skipped)} skipped)"
+        )
+    frame = pl.DataFrame(rows, schema=polars_schema(DOCUMENTS), orient="row").sort("doc_id")
+    return IngestResult(
+        documents=check_frame(frame, DOCUMENTS, "ingest"),
+        langs=(langs[0], langs[1]),
+        skipped=tuple(skipped),
+        input_digest=digest.hexdigest()[:16],
+    )

@@ -1,0 +1,83 @@
+"""Language identification of whole documents with lingua, and language-code checks.
+
+lingua is asked to choose among *all* the languages it knows, so a document in a third language
+is recognised as such (and skipped) instead of being forced into one of the requested two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from alinea.errors import UsageError
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
+
+METHOD_ID = "lingua.v1"
+MAX_CHARS = 4000  # a few paragraphs identify a language; longer texts only cost time
+
+
+@dataclass(frozen=True)
+class Detection:
+    """lingua's best language for a text, as an ISO 639-1 code, and its confidence."""
+
+    lang: str | None
+    name: str
+    confidence: float
+
+
+@cache
+def _detector() -> LanguageDetector:
+    from lingua import LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_all_languages().build()
+
+
+def known_codes() -> frozenset[str]:
+    """ISO 639-1 codes lingua can identify."""
+    from lingua import Language
+
+    return frozenset(lang.iso_code_639_1.name.lower() for lang in Language.all())
+
+
+def language_name(code: str) -> str:
+    """English name of a language code, for messages (``pt`` -> ``Portuguese``)."""
+    from lingua import IsoCode639_1, Language
+
+    iso = getattr(IsoCode639_1, code.upper(), None)
+    if iso is None:
+        return code
+    return str(Language.from_iso_code_639_1(iso).name.title())
+
+
+def parse_langs(value: str) -> tuple[str, ...]:
+    """Parse ``--langs pt,es`` into two distinct, known ISO 639-1 codes (empty: auto).
+
+    Raises:
+        UsageError: a code lingua does not know, a repeated code, or not exactly two codes.
+    """
+    codes = tuple(code.strip().lower() for code in value.split(",") if code.strip())
+    if not codes:
+        return ()
+    unknown = [code for code in codes if code not in known_codes()]
+    if unknown:
+        raise UsageError(
+            f"--langs: unknown language code {', '.join(unknown)}; "
+            "use ISO 639-1 codes such as pt,es"
+        )
+    if len(codes) != 2 or codes[0] == codes[1]:
+        raise UsageError(f"--langs: expected two different codes such as pt,es, got {value!r}")
+    return codes
+
+
+def detect(text: str) -> Detection:
+    """Identify the language of ``text`` among all languages lingua knows."""
+    values = _detector().compute_language_confidence_values(text[:MAX_CHARS])
+    if not values or values[0].value <= 0.0:
+        return Detection(None, "unknown", 0.0)
+    best = values[0]
+    return Detection(
+        best.language.iso_code_639_1.name.lower(), best.language.name.title(), float(best.value)
+    )
