@@ -121,9 +121,12 @@ def print_summary(summary: dict[str, Any]) -> None:
         f"blank lines dropped: {summary['dropped_blank_lines']}   "
         f"duplicate paragraphs dropped: {summary['dropped_duplicate_paragraphs']}",
         highlight=False,
+        soft_wrap=True,
     )
     for skipped in summary["skipped"]:
-        console.print(f"skipped {skipped['source']}: {skipped['reason']}", highlight=False)
+        console.print(
+            f"skipped {skipped['source']}: {skipped['reason']}", highlight=False, soft_wrap=True
+        )
     console.print(f"signature: {summary['signature']}", highlight=False, soft_wrap=True)
     console.print(f"done in {summary['seconds']:.2f} s", highlight=False)
 

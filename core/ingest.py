@@ -55,7 +55,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Skippe
         EmptyInputError: a directory without a single supported file.
         InputFormatError: a file given by name whose type is not supported.
     """
-    found: dict[Path, str] = {}
+    found: dict[Path, tuple[Path, str]] = {}  # resolved path -> (path as given, source)
     skipped: list[Skipped] = []
     for path in paths:
         if not path.exists():
@@ -67,13 +67,13 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Skippe
                     f"unsupported file type {path.suffix or '(none)'!r}",
                     f"give {', '.join(SUFFIXES)} files",
                 )
-            found.setdefault(path.resolve(), path.name)
+            found.setdefault(path.resolve(), (path, path.name))
             continue
-        root = path.resolve()
+        root_name = path.resolve().name  # "." becomes the folder's real name
         candidates = sorted(
             p
-            for p in root.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            for p in path.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
         supported = [p for p in candidates if p.suffix.lower() in SUFFIXES]
         if not supported:
@@ -81,12 +81,12 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Skippe
                 path, f"directory has no {', '.join(SUFFIXES)} files", "point at the documents"
             )
         for p in candidates:
-            source = f"{root.name}/{p.relative_to(root).as_posix()}"
+            source = f"{root_name}/{p.relative_to(path).as_posix()}"
             if p in supported:
-                found.setdefault(p, source)
+                found.setdefault(p.resolve(), (p, source))
             else:
                 skipped.append(Skipped(source, f"unsupported file type {p.suffix or '(none)'!r}"))
-    return list(found.items()), skipped
+    return list(found.values()), skipped
 
 
 def _read(path: Path, source: str, config: IngestConfig) -> tuple[list[RawDocument], bytes]:

@@ -1,7 +1,9 @@
 """Language identification of whole documents with lingua, and language-code checks.
 
 lingua is asked to choose among *all* the languages it knows, so a document in a third language
-is recognised as such (and skipped) instead of being forced into one of the requested two.
+is recognised as such (and skipped) instead of being forced into one of the requested two. Its
+low-accuracy mode (trigram models only) is used: documents are long enough for it, and the
+high-accuracy mode loads every n-gram model of every language for short texts (~7 s).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class Detection:
 def _detector() -> LanguageDetector:
     from lingua import LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_all_languages().build()
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 
 
 def known_codes() -> frozenset[str]:

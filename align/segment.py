@@ -1,0 +1,263 @@
+"""Sentence segmentation with character offsets: sentencex, then a rule-based repair.
+
+sentencex is fast and mostly right on news, but it cuts inside some PT/ES abbreviations
+(``EE.|UU.``, ``p. | ex.``, ``n.|º 5``, ``Aprox. | 20``), leaves stray punctuation as sentences
+(``Pyongyang. | .``) and keeps ``etc. Luego`` together. The repair works on *cuts* (offsets where
+one sentence ends) rather than on strings, so the spans always cover the text exactly:
+
+0. a cut inside a token (``EE.|UU.``) moves to the end of that token, unless an opening mark
+   follows it (``¡Hola!|¿Qué tal?``);
+1. a fragment without a letter or digit joins the previous sentence (the next if it is first),
+   and a bare list label (``1.``, ``a)``) joins the item it labels;
+2. a cut after a known abbreviation that never ends a sentence (``Sr.``, ``p. ex.``, ``n.º``)
+   is undone;
+3. before an uppercase word, only initials (``J. R. R. Tolkien``, ``George W. Bush``) join;
+   abbreviations that may end a sentence (``EE.UU.``, ``etc.``, ``S.A.``, months) do not, and
+   such a boundary is added where sentencex missed it;
+4. a fragment starting with a lowercase letter joins the previous one unless that ends with a
+   bare ``?`` or ``!``; one starting with a digit joins only after an abbreviation or initial
+   (``Aprox. 20``), since news sentences do start with numbers (``2020 fue peor.``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from itertools import pairwise
+from typing import Any, Literal
+
+import polars as pl
+from sentencex import segment
+
+from alinea.config import SegmentConfig
+from alinea.schema import SENTENCES, check_frame, polars_schema
+
+METHOD_ID = "sentencex-repair.v1"
+
+Kind = Literal["never", "final", "initial"]
+
+
+def _table(entries: str) -> frozenset[str]:
+    return frozenset(e.strip().lower() for e in entries.split(","))
+
+
+# Abbreviations that never end a sentence (titles, addresses, references), by language; ""
+# holds the language-independent ones. Matching is case-insensitive ("Aprox." at a start).
+_NEVER_FINAL: dict[str, frozenset[str]] = {
+    "": _table(
+        "Sr., Sra., Srta., Dr., Dra., Prof., Profa., Av., R., n.º, nº., núm., nro., "
+        "p., p. ex., p.ex., i.e., e.g., cf., vs., aprox., pág., págs., pp., vol., cap., art., arts."
+    ),
+    "pt": _table("Exmo., Exma., Ilmo., Ilma., Sto., Sta., Pça., Gen., Cel., Eng., Dto., Drs."),
+    "es": _table(
+        "Ud., Uds., Vd., Vds., Sto., Sta., Gral., Excmo., Excma., Avda., Pza., Lic., Ing."
+    ),
+}
+# Abbreviations that may end a sentence: joined before lowercase or a digit, cut before uppercase.
+_MAY_END: dict[str, frozenset[str]] = {
+    "": _table("etc., S.A., EE.UU., U.S.A., Inc., Ltd."),
+    "pt": _table(
+        "Lda., Ltda., E.U.A., jan., fev., mar., abr., jun., jul., ago., set., out., nov., dez."
+    ),
+    "es": _table(
+        "Cía., Ltda., S.L., ene., feb., mar., abr., jun., jul., ago., sep., sept., oct., nov., dic."
+    ),
+}
+_OPENERS = "¿¡«“‘([{\"'"  # stripped before looking at a token's first letter
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+")  # J.  J.R.R.  (uppercase checked separately)
+_DOTTED = re.compile(r"(?:[^\W\d_]+\.){2,}")  # EE.UU.  Ph.D.
+_DOUBLED = re.compile(r"([^\W\d_])\1\.")  # EE.  UU.  (spaced plural abbreviation "EE. UU.")
+_LINK = re.compile(r"\S*(?:@|://|www\.)")
+_LIST_LABEL = re.compile(r"\(?(?:\d{1,3}|[^\W\d_])[.)]")
+
+
+@cache
+def _tables(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The never-final and may-end abbreviations for ``lang`` (common ones included)."""
+    none: frozenset[str] = frozenset()
+    return (
+        _NEVER_FINAL[""] | _NEVER_FINAL.get(lang, none),
+        _MAY_END[""] | _MAY_END.get(lang, none),
+    )
+
+
+def _has_word(fragment: str) -> bool:
+    return any(ch.isalnum() for ch in fragment)
+
+
+def _ends_with(lowered: str, abbreviation: str) -> bool:
+    """``lowered`` ends with ``abbreviation`` as a whole word."""
+    if not lowered.endswith(abbreviation):
+        return False
+    cut = len(lowered) - len(abbreviation)
+    return cut == 0 or not lowered[cut - 1].isalnum()
+
+
+def _abbreviation(prev: str, lang: str) -> Kind | None:
+    """What the text before a cut ends with: an abbreviation of some kind, initials, or neither.
+
+    Args:
+        prev: the stripped text before the cut.
+        lang: ISO 639-1 code, selecting the abbreviation tables.
+
+    Returns:
+        ``"never"`` (never ends a sentence), ``"final"`` (may end one), ``"initial"``, or None.
+    """
+    tail = prev[-64:]  # abbreviations are short; avoid lowering a whole paragraph per cut
+    lowered = tail.lower()
+    never, may_end = _tables(lang)
+    if any(_ends_with(lowered, a) for a in never):
+        return "never"
+    if any(_ends_with(lowered, a) for a in may_end):
+        return "final"
+    tokens = [t.lstrip(_OPENERS) for t in tail.split()]
+    token, before = tokens[-1], (tokens[-2] if len(tokens) > 1 else "")
+    if _DOUBLED.fullmatch(token) and token.isupper():  # EE. | UU.: only the second half may end
+        return "final" if _DOUBLED.fullmatch(before) else "never"
+    if _INITIALS.fullmatch(token) and token.isupper():
+        # a lone capital after a lowercase word is more likely "grupo B." than an initial
+        lone = len(token) == 2
+        if not lone or not before or before[0].isupper() or _INITIALS.fullmatch(before):
+            return "initial"
+        return None
+    if (_DOTTED.fullmatch(token) and token[0].isupper()) or _LINK.match(token):
+        return "final"  # EE.UU., Ph.D., and addresses: "Visite www.ex.com. Luego."
+    return None
+
+
+def _joins(prev: str, nxt: str, lang: str) -> bool:
+    """Whether the cut between two stripped fragments is a false sentence boundary."""
+    if not _has_word(prev) or not _has_word(nxt) or _LIST_LABEL.fullmatch(prev):
+        return True
+    kind = _abbreviation(prev, lang)
+    if kind == "never":
+        return True
+    first = next(ch for ch in nxt if ch.isalnum())
+    if first.islower():
+        return prev[-1] not in "?!"  # "«¿Vienes?» preguntó" joins; "¿Vienes? ¿qué?" does not
+    if first.isdigit():
+        return kind is not None
+    return kind == "initial"
+
+
+def _sentencex_cuts(text: str, lang: str) -> list[int]:
+    """End offsets of sentencex's sentences, found by scanning ``text`` forward."""
+    # sentencex panics on some non-ASCII spaces ("A\xa0." in 1.0.32): give it plain spaces, one
+    # for one so offsets hold; a panic (a BaseException from Rust) leaves the text uncut.
+    spaced = "".join(" " if ch.isspace() else ch for ch in text)
+    try:
+        pieces = list(segment(lang, spaced))
+    except BaseException as err:
+        if type(err).__name__ != "PanicException":
+            raise
+        pieces = [spaced]
+    cuts: list[int] = []
+    pos = 0
+    for sentence in pieces:
+        piece = str(sentence).strip()
+        if not piece:
+            continue
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if spaced.startswith(piece, pos):
+            pos += len(piece)
+        else:  # not verbatim: consume as many non-space characters as the piece holds
+            need = sum(not ch.isspace() for ch in piece)
+            while pos < len(text) and need > 0:
+                need -= 0 if text[pos].isspace() else 1
+                pos += 1
+        cuts.append(pos)
+    return cuts
+
+
+def _token_end(text: str, cut: int) -> int:
+    """Rule 0: move a cut that falls inside a token to the token's end."""
+    if cut >= len(text) or text[cut].isspace() or text[cut] in "¿¡«“‘([{":
+        return cut
+    while cut < len(text) and not text[cut].isspace():
+        cut += 1
+    return cut
+
+
+def _missed_cuts(text: str, lang: str) -> list[int]:
+    """Rule 3: cuts after an abbreviation that may end a sentence, before an uppercase word."""
+    cuts = []
+    tokens = list(re.finditer(r"\S+", text))
+    for token, following in pairwise(tokens):
+        if not (token.group().endswith(".") and following.group().lstrip(_OPENERS)[:1].isupper()):
+            continue
+        if _abbreviation(text[max(0, token.end() - 64) : token.end()], lang) == "final":
+            cuts.append(token.end())
+    return cuts
+
+
+def _repair(text: str, lang: str, cuts: list[int]) -> list[int]:
+    candidates = sorted({_token_end(text, c) for c in cuts} | set(_missed_cuts(text, lang)))
+    candidates = [c for c in candidates if 0 < c < len(text)]
+    kept: list[int] = []
+    start = 0
+    for i, cut in enumerate(candidates):
+        stop = candidates[i + 1] if i + 1 < len(candidates) else len(text)
+        prev, nxt = text[start:cut].strip(), text[cut:stop].strip()
+        if prev and nxt and not _joins(prev, nxt, lang):
+            kept.append(cut)
+            start = cut
+    return kept
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    return start + lead, start + len(piece.rstrip())
+
+
+def split_sentences(text: str, lang: str, repair: bool = True) -> list[tuple[int, int]]:
+    """Split one paragraph into sentence spans.
+
+    Args:
+        text: one paragraph (no newlines).
+        lang: ISO 639-1 code; sentencex's rules and the abbreviation tables depend on it.
+        repair: apply the repair rules (module docstring) to sentencex's output.
+
+    Returns:
+        Spans ``(start, end)``: ``text[start:end]`` is a sentence without surrounding whitespace;
+        spans are in order, non-overlapping, non-empty, and cover every non-space character.
+    """
+    if not text.strip():
+        return []
+    cuts = _sentencex_cuts(text, lang)
+    if repair:
+        cuts = _repair(text, lang, cuts)
+    spans = (_strip_span(text, a, b) for a, b in pairwise([0, *cuts, len(text)]))
+    return [(a, b) for a, b in spans if a < b]
+
+
+def segment_documents(documents: pl.DataFrame, config: SegmentConfig) -> pl.DataFrame:
+    """Split every document into sentences with offsets into the document text.
+
+    Args:
+        documents: frame with ``doc_id``, ``lang``, ``text`` (paragraphs joined by newlines) and
+            ``boilerplate_paragraphs`` (indexes of flagged paragraphs, kept whole and unsplit).
+        config: the stage configuration (``repair`` toggles the repair step).
+
+    Returns:
+        The ``sentences`` frame (:data:`alinea.schema.SENTENCES`), in input document order, then
+        sentence index.
+    """
+    rows: list[tuple[Any, ...]] = []
+    columns = ("doc_id", "lang", "text", "boilerplate_paragraphs")
+    for doc_id, lang, text, boilerplate in documents.select(columns).iter_rows():
+        text, flagged, offset, idx = text or "", set(boilerplate or ()), 0, 0
+        for para, paragraph in enumerate(text.split("\n")):
+            flag = para in flagged  # a credit line or cross-link stays one unsplit sentence
+            if flag:
+                spans = [_strip_span(paragraph, 0, len(paragraph))] if paragraph.strip() else []
+            else:
+                spans = split_sentences(paragraph, lang, repair=config.repair)
+            for start, end in spans:
+                a, b = offset + start, offset + end
+                rows.append((f"{doc_id}:{idx}", doc_id, lang, para, idx, text[a:b], a, b, flag))
+                idx += 1
+            offset += len(paragraph) + 1
+    frame = pl.DataFrame(rows, schema=polars_schema(SENTENCES), orient="row")
+    return check_frame(frame, SENTENCES, "segment")
