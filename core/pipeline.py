@@ -6,17 +6,21 @@ writes, so a build that fails on bad input has touched nothing on disk.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import polars as pl
 
 from alinea import boilerplate, ingest, langid
 from alinea.align import segment
+from alinea.align.embedders import load_encoder
+from alinea.align.sentences import align_sentences
 from alinea.config import BuildConfig
 from alinea.ingest import Progress, Skipped
 from alinea.signature import make_signature
+from alinea.tmx import write_tmx
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class BuildResult:
     langs: tuple[str, str]
     skipped: tuple[Skipped, ...]
     signature: str
+    exports: dict[str, Callable[[Path], None]] = field(default_factory=dict)
 
 
 def build(
@@ -46,6 +51,11 @@ def build(
     sentences = segment.segment_documents(ingested.documents, config.segment)
     if progress:
         progress("segment", 1, 1)
+    encoder = load_encoder(config.align.encoder) if config.align.encoder else None
+    pairs = align_sentences(ingested.documents, sentences, ingested.langs, config.align, encoder)
+    if progress:
+        progress("align", 1, 1)
+    comparable = config.align.mode == "comparable"
     signature = make_signature(
         {
             "name": config.name,
@@ -55,11 +65,16 @@ def build(
             "langid": langid.METHOD_ID,
             "boilerplate": boilerplate.METHOD_ID,
             "segment": segment.METHOD_ID if config.segment.repair else "sentencex.v1",
+            "align": config.align.method_id(),
+            "threshold": config.align.mining.threshold if comparable else None,
         }
     )
+    l1, l2 = ingested.langs
+    tmx = partial(write_tmx, pairs=pairs, langs=ingested.langs, signature=signature)
     return BuildResult(
-        frames={"documents": ingested.documents, "sentences": sentences},
+        frames={"sentence_pairs": pairs, "documents": ingested.documents, "sentences": sentences},
         langs=ingested.langs,
         skipped=ingested.skipped,
         signature=signature,
+        exports={f"sentence_pairs.{l1}-{l2}.tmx": tmx},
     )

