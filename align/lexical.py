@@ -44,39 +44,89 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class LexicalConfig:
-    """Character n-gram settings (word-bounded n-grams, hashed)."""
+    """Character n-gram settings: n-grams of each word padded with spaces, hashed into
+    ``2**hash_bits`` columns."""
 
     ngram_min: int = 3
     ngram_max: int = 5
-    n_features: int = 2**20
+    hash_bits: int = 20
+    chunk_chars: int = 2**22  # texts are hashed in chunks of about this many characters
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+_BASE = np.uint64(0x100000001B3)  # polynomial hash base (odd, 64-bit)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing multiplier
+
+
+def _normalised(text: str) -> str:
+    """Folded words separated by single spaces, padded by one space on each side."""
+    return " " + _NON_WORD.sub(" ", fold(text)).strip() + " "
 
 
 class LexicalEncoder:
     """Character n-gram count vectors and TF-IDF weighting over a pair of texts.
 
-    ``counts`` rows add up: the vector of two consecutive sentences is the sum of their rows,
-    which the parallel aligner uses for n-m beads.
+    N-grams never cross a word boundary (each word is padded with spaces, as in ``" acordo "``)
+    and are hashed with a deterministic 64-bit polynomial hash, vectorised with numpy. ``counts``
+    rows add up: the vector of consecutive sentences is the sum of their rows, which the
+    parallel aligner uses for n-m beads.
     """
 
     method_id = METHOD_ID
 
     def __init__(self, config: LexicalConfig | None = None) -> None:
-        from sklearn.feature_extraction.text import HashingVectorizer
-
         self.config = config or LexicalConfig()
-        self._vectorizer = HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=(self.config.ngram_min, self.config.ngram_max),
-            n_features=self.config.n_features,
-            alternate_sign=False,
-            norm=None,
-            preprocessor=fold,
-            dtype=np.float32,
-        )
+
+    @property
+    def n_features(self) -> int:
+        """Number of hashed columns."""
+        return 1 << self.config.hash_bits
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Raw n-gram counts, one row per text."""
-        return sp.csr_matrix(self._vectorizer.transform(list(texts)), dtype=np.float32)
+        blocks, batch, size = [], [], 0
+        for text in texts:
+            batch.append(_normalised(text))
+            size += len(batch[-1])
+            if size >= self.config.chunk_chars:
+                blocks.append(self._hash_block(batch))
+                batch, size = [], 0
+        if batch or not blocks:
+            blocks.append(self._hash_block(batch))
+        return sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
+
+    def _hash_block(self, normalised: list[str]) -> sp.csr_matrix:
+        joined = "\0".join(normalised)  # NUL marks text boundaries; no n-gram may contain it
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        starts = np.cumsum([0] + [len(t) + 1 for t in normalised[:-1]])
+        is_space = codes == ord(" ")
+        is_stop = codes == 0
+        space_before = np.concatenate([[0], np.cumsum(is_space)])
+        stop_before = np.concatenate([[0], np.cumsum(is_stop)])
+        rows, cols = [], []
+        shift = np.uint64(64 - self.config.hash_bits)
+        for n in range(self.config.ngram_min, self.config.ngram_max + 1):
+            count = len(codes) - n + 1
+            if count <= 0:
+                continue
+            key = np.full(count, np.uint64(n), dtype=np.uint64)
+            with np.errstate(over="ignore"):
+                for k in range(n):
+                    key = key * _BASE + codes[k : k + count] + np.uint64(1)
+                column = (key * _MIX) >> shift
+            position = np.arange(count)
+            # inside one text, and spaces only at the ends (no n-gram spans two words)
+            interior_spaces = space_before[position + n - 1] - space_before[position + 1]
+            valid = (stop_before[position + n] == stop_before[position]) & (interior_spaces == 0)
+            # a pure-space window (between two padded words) carries nothing
+            valid &= ~(is_space[position] & is_space[position + n - 1] & (n <= 2))
+            rows.append(np.searchsorted(starts, position[valid], side="right") - 1)
+            cols.append(column[valid].astype(np.int64))
+        row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        data = np.ones(len(row), dtype=np.float32)
+        shape = (len(normalised), self.n_features)
+        return sp.csr_matrix((data, (row, col)), shape=shape, dtype=np.float32)
 
     @staticmethod
     def idf(*count_matrices: sp.csr_matrix) -> np.ndarray:
@@ -111,19 +161,61 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(re.sub(r"[.,]", "", match) for match in _NUMBER.findall(text))
 
 
-def number_agreement(src: str, tgt: str) -> float:
-    """+1 when both sides carry the same numbers, -1 when both carry numbers and share none,
-    the Jaccard overlap in between, 0 when either side has no number."""
-    a, b = numbers(src), numbers(tgt)
+def number_agreement(a: frozenset[str], b: frozenset[str]) -> float:
+    """Agreement of two sentences' :func:`numbers`: +1 when they carry the same numbers, -1 when
+    both carry numbers and share none, the Jaccard overlap in between, 0 when either has none."""
     if not a or not b:
         return 0.0
     shared = len(a & b)
-    if shared == 0:
-        return -1.0
-    return shared / len(a | b)
+    return shared / len(a | b) if shared else -1.0
 
 
-def length_ratio(src: str, tgt: str) -> float:
-    """Shorter over longer length in characters, in [0, 1] (1 for two empty strings)."""
-    a, b = len(src), len(tgt)
-    return 1.0 if max(a, b) == 0 else min(a, b) / max(a, b)
+def length_ratios(src_lengths: np.ndarray, tgt_lengths: np.ndarray) -> np.ndarray:
+    """Shorter over longer length, element-wise, in [0, 1] (1 for two empty strings)."""
+    longer = np.maximum(src_lengths, tgt_lengths).astype(np.float32)
+    shorter = np.minimum(src_lengths, tgt_lengths).astype(np.float32)
+    return np.where(longer > 0, shorter / np.maximum(longer, 1), 1.0).astype(np.float32)
+
+
+def words(text: str) -> list[str]:
+    """Accent-folded words of two letters or more, digits excluded (numbers are anchors)."""
+    return [w for w in _NON_WORD.sub(" ", fold(text)).split() if len(w) > 1 and not w.isdigit()]
+
+
+def word_coverage(
+    src: Sequence[str], tgt: Sequence[str], rows: np.ndarray, cols: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """How much of each side of the pairs ``(src[rows[t]], tgt[cols[t]])`` the other side covers.
+
+    Every word is matched to its most similar word on the other side (normalised Indel
+    similarity of the folded forms, so cognates such as ``assistencia``/``asistencia`` match);
+    similarities below 0.5 count as nothing and the rest ramp linearly to 1. Coverage is the
+    IDF-weighted mean over the side's words, so function words weigh little. Translations cover
+    each other well; sentences that merely share a topic word do not.
+
+    Returns:
+        Coverage of the source sentence and of the target sentence, each in [0, 1].
+    """
+    from rapidfuzz.distance import Indel
+    from rapidfuzz.process import cdist
+
+    src_words, tgt_words = [words(t) for t in src], [words(t) for t in tgt]
+    df: dict[str, int] = {}
+    for sentence in (*src_words, *tgt_words):
+        for word in set(sentence):
+            df[word] = df.get(word, 0) + 1
+    total = len(src_words) + len(tgt_words)
+    idf = {word: float(np.log((1 + total) / (1 + count)) + 1.0) for word, count in df.items()}
+    cover_src = np.zeros(len(rows), dtype=np.float32)
+    cover_tgt = np.zeros(len(rows), dtype=np.float32)
+    for t, (i, j) in enumerate(zip(rows, cols, strict=True)):
+        a, b = src_words[i], tgt_words[j]
+        if not a or not b:
+            continue
+        similar = cdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float32)
+        ramp = np.clip((similar - 0.5) / 0.5, 0.0, 1.0)
+        weight_a = np.array([idf[w] for w in a], dtype=np.float32)
+        weight_b = np.array([idf[w] for w in b], dtype=np.float32)
+        cover_src[t] = float(ramp.max(axis=1) @ weight_a / weight_a.sum())
+        cover_tgt[t] = float(ramp.max(axis=0) @ weight_b / weight_b.sum())
+    return cover_src, cover_tgt

