@@ -231,7 +231,8 @@ def _grow(
             best[t] = (float(merged[k]), e, tgt_side)
     beads = []
     for t, (i, j, prob) in enumerate(pairs):
-        src_ids, tgt_ids = (i,), (j,)
+        src_ids: tuple[int, ...] = (i,)
+        tgt_ids: tuple[int, ...] = (j,)
         if t in best:
             _, e, tgt_side = best[t]
             taken = used_tgt if tgt_side else used_src

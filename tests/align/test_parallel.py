@@ -131,7 +131,8 @@ def test_bad_configs_are_usage_errors(fields: dict[str, Any], message: str) -> N
 @pytest.mark.parametrize(
     ("max_bead", "shapes", "allowed"),
     [
-        (3, DEFAULT_SHAPES, set(DEFAULT_SHAPES)),
+        (4, DEFAULT_SHAPES, set(DEFAULT_SHAPES)),
+        (3, DEFAULT_SHAPES, set(DEFAULT_SHAPES) - {(1, 4), (4, 1)}),
         (2, DEFAULT_SHAPES, {(0, 1), (1, 0), (1, 1), (1, 2), (2, 1), (2, 2)}),
         (1, DEFAULT_SHAPES, {(0, 1), (1, 0), (1, 1)}),
         (3, ((0, 1), (1, 0), (1, 1), (2, 3)), {(0, 1), (1, 0), (1, 1), (2, 3)}),

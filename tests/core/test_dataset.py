@@ -47,10 +47,8 @@ def assert_identical(a: Path, b: Path) -> None:
 
 
 def test_configs_load_offline_with_declared_types(seed_dataset: Path) -> None:
-    from alinea.schema import DOCUMENTS, SENTENCES, features_yaml
+    from alinea.schema import DOCUMENTS, SENTENCES, features_yaml, sentence_pairs_schema
     from datasets import Features, load_dataset
-
-    from alinea.schema import sentence_pairs_schema
 
     configs = (
         ("documents", DOCUMENTS, 5),
@@ -101,7 +99,11 @@ def test_card_carries_signature_and_metadata(seed_dataset: Path) -> None:
     card = (seed_dataset / "README.md").read_text(encoding="utf-8")
     front = yaml.safe_load(card.split("---\n")[1])
     assert front["language"] == ["pt", "es"]
-    assert {c["config_name"] for c in front["configs"]} == {"sentence_pairs", "documents", "sentences"}
+    assert {c["config_name"] for c in front["configs"]} == {
+        "sentence_pairs",
+        "documents",
+        "sentences",
+    }
     assert [c["config_name"] for c in front["configs"] if c.get("default")] == ["sentence_pairs"]
     assert front["alinea_signature"] in card.split("---\n", 2)[2]
     for key in ("license", "task_categories", "tags", "size_categories", "pretty_name"):

@@ -17,7 +17,10 @@ def pairs_frame() -> pl.DataFrame:
     rows = [
         {
             "pair_id": "a:0|b:1",
-            "translation": {"pt": "Acordo de <assistência> & \"mútua\".", "es": "Acuerdo de asistencia mutua."},
+            "translation": {
+                "pt": 'Acordo de <assistência> & "mútua".',
+                "es": "Acuerdo de asistencia mutua.",
+            },
             "pt_doc_id": "a",
             "es_doc_id": "b",
             "pt_sent_ids": ["a:0"],
