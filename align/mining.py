@@ -33,11 +33,11 @@ from alinea.align.lexical import (
     word_coverage,
 )
 from alinea.align.retrieval import (
-    Neighbours,
     drop_frequent_features,
     pair_cosines,
     rescore,
     top_k,
+    union_pairs,
 )
 
 METHOD_ID = "margin-mine.v1"
@@ -80,17 +80,6 @@ class Candidates:
     features: np.ndarray
 
 
-def _candidate_pairs(forward: Neighbours, backward: Neighbours) -> tuple[np.ndarray, np.ndarray]:
-    """Union of each side's retrieved neighbours, as sorted unique ``(src, tgt)`` pairs."""
-    n, c = forward.index.shape
-    m = backward.index.shape[0]
-    src = np.concatenate([np.repeat(np.arange(n), c), backward.index.ravel()])
-    tgt = np.concatenate([forward.index.ravel(), np.repeat(np.arange(m), c)])
-    valid = (src >= 0) & (tgt >= 0)
-    keys = np.unique(src[valid] * max(m, 1) + tgt[valid])
-    return keys // max(m, 1), keys % max(m, 1)
-
-
 def _rank_features(
     src: np.ndarray, tgt: np.ndarray, cos: np.ndarray, n: int, m: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -121,7 +110,7 @@ def lexical_candidates(
     else:
         forward = top_k(x, y, config.candidates)
         backward = top_k(y, x, config.candidates)
-    rows, cols = _candidate_pairs(forward, backward)
+    rows, cols = union_pairs(forward, backward)
     cos = pair_cosines(x, y, rows, cols)
     neighbourhood = (forward.mean_top(config.k)[rows] + backward.mean_top(config.k)[cols]) / 2
     margin = cos - neighbourhood  # the difference margin stays small for strangers in tiny pools

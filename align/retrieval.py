@@ -72,6 +72,18 @@ def top_k(queries: Matrix, keys: Matrix, k: int) -> Neighbours:
     return Neighbours(index, score)
 
 
+def union_pairs(forward: Neighbours, backward: Neighbours) -> tuple[np.ndarray, np.ndarray]:
+    """Union of each side's retrieved neighbours, as sorted unique ``(query, key)`` pairs of the
+    forward direction (``backward`` is the retrieval from the other side)."""
+    n, c = forward.index.shape
+    m = backward.index.shape[0]
+    src = np.concatenate([np.repeat(np.arange(n), c), backward.index.ravel()])
+    tgt = np.concatenate([forward.index.ravel(), np.repeat(np.arange(m), c)])
+    valid = (src >= 0) & (tgt >= 0)
+    keys = np.unique(src[valid] * max(m, 1) + tgt[valid])
+    return keys // max(m, 1), keys % max(m, 1)
+
+
 def pair_cosines(a: Matrix, b: Matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Cosines of the given row pairs ``(a[rows[t]], b[cols[t]])`` without any full product,
     in chunks so that memory stays bounded for millions of pairs."""

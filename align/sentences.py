@@ -19,7 +19,7 @@ from alinea.align import calibration, mining
 from alinea.align.beads import Bead
 from alinea.align.embedders import SentenceEncoder
 from alinea.align.lexical import LexicalEncoder
-from alinea.align.retrieval import top_k
+from alinea.align.retrieval import pair_cosines, top_k, union_pairs
 from alinea.schema import check_frame, polars_schema, sentence_pairs_schema
 
 Mode = Literal["comparable", "parallel"]
@@ -77,31 +77,14 @@ def pair_documents(
     x, y = LexicalEncoder().encode_pair(src_texts, tgt_texts)
     forward = top_k(x, y, config.doc_candidates)
     backward = top_k(y, x, config.doc_candidates)
+    rows, cols = union_pairs(forward, backward)
+    cos = pair_cosines(x, y, rows, cols)
     best_src, best_tgt = forward.score[:, 0], backward.score[:, 0]
-    pairs: set[tuple[int, int]] = set()
-    for i, (indexes, scores) in enumerate(zip(forward.index, forward.score, strict=True)):
-        for j, score in zip(indexes, scores, strict=True):
-            if (
-                j >= 0
-                and score >= config.doc_min_similarity
-                and (
-                    score >= config.doc_relative * best_src[i]
-                    or score >= config.doc_relative * best_tgt[j]
-                )
-            ):
-                pairs.add((i, int(j)))
-    for j, (indexes, scores) in enumerate(zip(backward.index, backward.score, strict=True)):
-        for i, score in zip(indexes, scores, strict=True):
-            if (
-                i >= 0
-                and score >= config.doc_min_similarity
-                and (
-                    score >= config.doc_relative * best_tgt[j]
-                    or score >= config.doc_relative * best_src[i]
-                )
-            ):
-                pairs.add((int(i), j))
-    return sorted(pairs)
+    near_best = (cos >= config.doc_relative * best_src[rows]) | (
+        cos >= config.doc_relative * best_tgt[cols]
+    )
+    keep = (cos >= config.doc_min_similarity) & near_best
+    return [(int(i), int(j)) for i, j in zip(rows[keep], cols[keep], strict=True)]
 
 
 def align_texts(
