@@ -226,13 +226,14 @@ def _read_sentences(path: Path, lang: str, one_per_line: bool) -> tuple[list[int
     index = 0
     for number, line in enumerate(text.splitlines()):
         paragraph = " ".join(line.split())
+        keep = bool(paragraph) and not is_boilerplate(paragraph, lang)
         if one_per_line:
-            if paragraph and not is_boilerplate(paragraph, lang):
+            if keep:
                 ids.append(number)
                 texts.append(paragraph)
             continue
         for start, end in split_sentences(paragraph, lang) if paragraph else []:
-            if not is_boilerplate(paragraph, lang):
+            if keep:
                 ids.append(index)
                 texts.append(paragraph[start:end])
             index += 1
