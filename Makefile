@@ -35,7 +35,9 @@ $(VENV)/.installed: $(BIN)/python $(SOURCES)
 	$(BIN)/python -m pip install -q -c constraints.txt .
 	touch $@
 
+# torch first, pinned: the CPU build on this disk (anything else would pull a CUDA build)
 $(VENV)/.installed-dev: $(BIN)/python $(SOURCES)
+	$(BIN)/python -m pip install -q "torch==2.13.0"
 	$(BIN)/python -m pip install -q -c constraints.txt ".[dev]"
 	touch $@ $(VENV)/.installed
 

@@ -83,7 +83,7 @@ class SentenceTransformerEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
-            dim = self._model.get_sentence_embedding_dimension() or 0
+            dim = self._model.get_embedding_dimension() or 0
             return np.zeros((0, dim), dtype=np.float32)
         return _normalise(self._model.encode(list(texts), batch_size=32, convert_to_numpy=True))
 
