@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alinea.align.beads import Bead
 from alinea.align.embedders import load_encoder
@@ -190,3 +192,23 @@ def test_seed_every_strong_pair_found() -> None:
     predicted, gold, _ = _seed_predictions()
     strong = {k for k, grade in gold.items() if grade == "strong"}
     assert strong <= predicted, sorted(strong - predicted)
+
+
+WORDS = ["acordo", "acuerdo", "Putin", "Kim", "tratado", "2024", "mútua", "mutua", "de", "la", "o"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join), max_size=12),
+    st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join), max_size=12),
+)
+def test_beads_are_in_bounds_and_disjoint(src: list[str], tgt: list[str]) -> None:
+    beads = mine(src, tgt, "pt", "es", MiningConfig(threshold=0.0))
+    src_used = [i for b in beads for i in b.src]
+    tgt_used = [j for b in beads for j in b.tgt]
+    assert all(0 <= i < len(src) for i in src_used) and all(0 <= j < len(tgt) for j in tgt_used)
+    assert len(src_used) == len(set(src_used)) and len(tgt_used) == len(set(tgt_used))
+    assert all(0.0 <= b.score <= 1.0 and b.kind in {"1-1", "1-2", "2-1"} for b in beads)
+    for bead in beads:  # merged sides are consecutive sentences
+        for side in (bead.src, bead.tgt):
+            assert list(side) == list(range(side[0], side[0] + len(side)))
