@@ -326,13 +326,13 @@ def _document_tasks(docs: Sequence[ParallelDoc], seed: int, label: str) -> list[
 
 
 def _pooled_items(
-    docs: Sequence[ParallelDoc], seed: int, label: str
+    docs: Sequence[ParallelDoc], seed: int, label: str, keep_rate: float = KEEP_RATE_POOLED
 ) -> tuple[list[_Item], list[_Item]]:
     """The pooled construction (module docstring): placed PT items and placed ES items."""
     rng = random.Random(f"{seed}:{label}:pooled")
     sizes = [len(doc.pt) for doc in docs]
     total = sum(sizes)
-    fates = _fates(total, round(KEEP_RATE_POOLED * total), rng)
+    fates = _fates(total, round(keep_rate * total), rng)
     src_docs: list[list[_Item]] = []
     tgt_docs: list[list[_Item]] = []
     pair = 0
@@ -439,6 +439,13 @@ def calibration_tasks(seed: int = 0, data_dir: Path | None = None) -> list[Task]
     src, tgt = _pooled_items(docs, seed, "tico19")
     tasks.append(_task("tico19-pooled", src, tgt))
     return tasks
+
+
+def sparse_calibration_task(seed: int = 0, data_dir: Path | None = None) -> Task:
+    """TICO-19 pooled with ~10% of the lines partnered (5.3% of the pairs keep both sides), the
+    partner rate of the padded test task, for fitting alinea's calibration (TICO-19 only)."""
+    src, tgt = _pooled_items(tico_documents(data_dir), seed, "tico19-sparse", keep_rate=0.053)
+    return _task("tico19-sparse", src, tgt)
 
 
 @dataclass(frozen=True)

