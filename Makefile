@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATASET := pyongyang-summit-2024
 LANGS := pt,es
-SOURCES := $(shell find core align glossary -name '*.py' -o -name 'py.typed') pyproject.toml constraints.txt
+SOURCES := $(shell find core align glossary -name '*.py' -o -name 'py.typed' -o -name '*.json' -o -name '*.npz') pyproject.toml constraints.txt
 
 # Nothing reaches a model hub at run time.
 export HF_HUB_OFFLINE := 1
@@ -31,11 +31,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade "pip>=24"
 
 # A regular (not editable) install: tests and mypy see exactly what users install.
+# torch first, pinned: the CPU build on this disk (anything else would pull a CUDA build)
 $(VENV)/.installed: $(BIN)/python $(SOURCES)
+	$(BIN)/python -m pip install -q "torch==2.13.0"
 	$(BIN)/python -m pip install -q -c constraints.txt .
 	touch $@
 
-# torch first, pinned: the CPU build on this disk (anything else would pull a CUDA build)
 $(VENV)/.installed-dev: $(BIN)/python $(SOURCES)
 	$(BIN)/python -m pip install -q "torch==2.13.0"
 	$(BIN)/python -m pip install -q -c constraints.txt ".[dev]"

@@ -171,12 +171,18 @@ def build(
         float | None,
         typer.Option(min=0.0, max=1.0, help="Minimum pair score [default: calibrated]."),
     ] = None,
+    word_model: Annotated[
+        str | None,
+        typer.Option(help="Local transformer model (path) for simalign's word embeddings."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Build a dataset (sentence pairs, documents, sentences, TMX) from news in two languages."""
+    """Build a dataset (sentence and word alignments, documents, sentences, TMX) from news in
+    two languages."""
     started = time.perf_counter()
     try:
         from alinea import langid
+        from alinea.align.words import WordAlignConfig
         from alinea.config import BuildConfig, IngestConfig, MiB
         from alinea.pipeline import build as run_build
         from alinea.publish import check_target, publish
@@ -190,6 +196,7 @@ def build(
             name=dataset_name,
             ingest=IngestConfig(langs=langid.parse_langs(langs), max_file_bytes=max_file_mb * MiB),
             align=_align_config(mode, encoder, threshold),
+            words=WordAlignConfig(model=word_model),
         )
         check_target(out / dataset_name, force)  # fail before the work, not after it
         with progress_display() as progress:
@@ -210,6 +217,15 @@ def build(
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print_summary(summary)
+
+
+def check_language_codes(*codes: str) -> None:
+    """Raise :class:`UsageError` for a code lingua does not know."""
+    from alinea import langid
+
+    for code in codes:
+        if code.lower() not in langid.known_codes():
+            raise UsageError(f"unknown language code {code!r}; use ISO 639-1 codes")
 
 
 def _read_sentences(path: Path, lang: str, one_per_line: bool) -> tuple[list[int], list[str]]:
@@ -260,15 +276,12 @@ def align(
 ) -> None:
     """Align the sentences of two files; one JSON object per pair on stdout."""
     try:
-        from alinea import langid
         from alinea.align.embedders import load_encoder
         from alinea.align.sentences import align_texts
         from alinea.errors import InputNotFoundError
 
         config = _align_config(mode, encoder, threshold)
-        for code in (src_lang, tgt_lang):
-            if code.lower() not in langid.known_codes():
-                raise UsageError(f"unknown language code {code!r}; use ISO 639-1 codes")
+        check_language_codes(src_lang, tgt_lang)
         for path in (src, tgt):
             if not path.is_file():
                 raise InputNotFoundError(path, "no such file", "check the path")
@@ -294,3 +307,6 @@ def align(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+from alinea import cli_words  # noqa: E402, F401  (registers the word-alignment commands)

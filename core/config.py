@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from alinea.align.sentences import AlignConfig
+    from alinea.align.words import WordAlignConfig
 
 MiB = 1024 * 1024
 
@@ -39,6 +40,12 @@ def _default_align() -> AlignConfig:
     return AlignConfig()
 
 
+def _default_words() -> WordAlignConfig:
+    from alinea.align.words import WordAlignConfig
+
+    return WordAlignConfig()
+
+
 @dataclass(frozen=True)
 class BuildConfig:
     """Everything ``alinea build`` needs."""
@@ -47,3 +54,4 @@ class BuildConfig:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     align: AlignConfig = field(default_factory=_default_align)
+    words: WordAlignConfig = field(default_factory=_default_words)

@@ -17,6 +17,7 @@ from alinea import boilerplate, ingest, langid
 from alinea.align import segment
 from alinea.align.embedders import load_encoder
 from alinea.align.sentences import align_sentences
+from alinea.align.words.stage import align_words
 from alinea.config import BuildConfig
 from alinea.ingest import Progress, Skipped
 from alinea.signature import make_signature
@@ -55,6 +56,9 @@ def build(
     pairs = align_sentences(ingested.documents, sentences, ingested.langs, config.align, encoder)
     if progress:
         progress("align", 1, 1)
+    links = align_words(pairs, ingested.langs, config.words)
+    if progress:
+        progress("words", 1, 1)
     comparable = config.align.mode == "comparable"
     signature = make_signature(
         {
@@ -67,12 +71,18 @@ def build(
             "segment": segment.METHOD_ID if config.segment.repair else "sentencex.v1",
             "align": config.align.method_id(),
             "threshold": config.align.threshold(encoder is not None) if comparable else None,
+            "words": links["method"][0] if len(links) else config.words.method_id(),
         }
     )
     l1, l2 = ingested.langs
     tmx = partial(write_tmx, pairs=pairs, langs=ingested.langs, signature=signature)
     return BuildResult(
-        frames={"sentence_pairs": pairs, "documents": ingested.documents, "sentences": sentences},
+        frames={
+            "sentence_pairs": pairs,
+            "word_alignments": links,
+            "documents": ingested.documents,
+            "sentences": sentences,
+        },
         langs=ingested.langs,
         skipped=ingested.skipped,
         signature=signature,

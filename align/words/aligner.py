@@ -1,0 +1,152 @@
+"""Word alignment of sentence pairs: a score per candidate link, then simalign's matching.
+
+The score of linking source token i and target token j is the mean of the two directions'
+posteriors of an HMM alignment model trained by agreement on the pairs themselves (plus a prior
+from a parallel corpus when one is given), optionally blended with orthographic similarity and
+with the similarity of a local transformer model's word embeddings (simalign's embedding
+aligner). simalign's matching (``argmax``: mutual best, ``itermax``, ``match``: max-weight
+bipartite matching) picks the links on that matrix; links scoring at least ``add_score`` are
+added (many-to-many, e.g. PT ``do`` for EN ``of the``); links below ``min_score`` are dropped:
+raising it trades recall for precision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from alinea.align.words.orthography import similarity_matrix
+from alinea.align.words.translation import AlignmentModel, LexicalCounts, TranslationConfig
+from alinea.errors import UsageError
+
+MATCHINGS = ("argmax", "itermax", "match")
+TokenPair = tuple[Sequence[str], Sequence[str]]
+
+
+@dataclass(frozen=True)
+class WordAlignConfig:
+    """How links are scored and chosen.
+
+    Attributes:
+        matching: simalign's matching on the score matrix: ``argmax``, ``itermax`` or ``match``.
+        min_score: links scored below this are dropped (higher = more precise, fewer links).
+        add_score: links scored at least this are kept even if the matching left them out.
+        orthography: weight of orthographic similarity in the score (0 = off).
+        agreement: train the two directions by agreement.
+        model: a local transformer model (path or cached name) for simalign's embeddings.
+        layer: its hidden layer to read.
+        model_weight: weight of the embedding similarity in the score when a model is given.
+        translation: EM settings.
+    """
+
+    matching: str = "argmax"
+    min_score: float = 0.2
+    add_score: float = 0.5
+    orthography: float = 0.0
+    agreement: bool = True
+    model: str | None = None
+    layer: int = 8
+    model_weight: float = 0.5
+    translation: TranslationConfig = field(default_factory=TranslationConfig)
+
+    def method_id(self) -> str:
+        parts = ["hmm-agree" if self.agreement else "hmm"]
+        if self.orthography:
+            parts.append("orth")
+        if self.model:
+            parts.append("simalign-emb")
+        return "+".join(parts) + f"-{self.matching}.v1"
+
+
+@dataclass(frozen=True)
+class WordAlignment:
+    """Links ``(i, j)`` (source token i, target token j), sorted, with a score in [0, 1] each."""
+
+    links: list[tuple[int, int]]
+    scores: list[float]
+
+    def pharaoh(self) -> str:
+        return " ".join(f"{i}-{j}" for i, j in self.links)
+
+
+class WordAligner:
+    """Learns translation evidence from sentence pairs, then aligns pairs.
+
+    Example:
+        >>> aligner = WordAligner("pt", "es").fit(pairs)   # doctest: +SKIP
+        >>> aligner.align(pairs)[0].links                   # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        src_lang: str,
+        tgt_lang: str,
+        config: WordAlignConfig | None = None,
+        prior: tuple[LexicalCounts, LexicalCounts] | None = None,
+    ) -> None:
+        self.src_lang, self.tgt_lang = src_lang, tgt_lang
+        self.config = config or WordAlignConfig()
+        if self.config.matching not in MATCHINGS:
+            raise UsageError(
+                f"unknown matching {self.config.matching!r}; use one of {', '.join(MATCHINGS)}"
+            )
+        self.prior = prior
+        self._model: AlignmentModel | None = None
+        self._embeddings = None
+        if self.config.model:
+            from alinea.align.words.neural import SimalignEmbeddings
+
+            self._embeddings = SimalignEmbeddings(self.config.model, self.config.layer)
+
+    def fit(self, pairs: Sequence[TokenPair]) -> WordAligner:
+        """Train the alignment model on ``pairs`` (include the pairs to align: EM learns from
+        them too)."""
+        self._model = AlignmentModel(
+            self.src_lang, self.tgt_lang, self.config.translation, self.config.agreement
+        ).fit(pairs, self.prior)
+        return self
+
+    def scores(self, pairs: Sequence[TokenPair]) -> list[np.ndarray]:
+        """The ``(I, J)`` link score matrix of every pair."""
+        if self._model is None:
+            self.fit(pairs)
+        assert self._model is not None
+        cfg = self.config
+        out = []
+        for (src, tgt), (fwd, rev) in zip(pairs, self._model.posteriors(pairs), strict=True):
+            score = (fwd + rev) / 2
+            if cfg.orthography:
+                ortho = similarity_matrix(src, tgt, self.src_lang, self.tgt_lang)
+                score = (1 - cfg.orthography) * score + cfg.orthography * ortho
+            if self._embeddings is not None:
+                emb = self._embeddings.similarity(src, tgt)
+                score = (1 - cfg.model_weight) * score + cfg.model_weight * emb
+            out.append(np.clip(score, 0.0, 1.0))
+        return out
+
+    def align(self, pairs: Sequence[TokenPair]) -> list[WordAlignment]:
+        """Links of every pair, in input order (an empty side gives no links)."""
+        return [self._choose(score) for score in self.scores(pairs)]
+
+    def _choose(self, score: np.ndarray) -> WordAlignment:
+        if not score.size:
+            return WordAlignment([], [])
+        chosen = match_links(score, self.config.matching) | (score >= self.config.add_score)
+        chosen &= score >= self.config.min_score
+        rows, cols = np.nonzero(chosen)
+        links = [(int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
+        return WordAlignment(links, [float(score[i, j]) for i, j in links])
+
+
+def match_links(score: np.ndarray, matching: str) -> np.ndarray:
+    """simalign's matching on ``score``: a boolean matrix of the chosen links."""
+    from simalign import SentenceAligner  # heavy (torch); only the word stage pays for it
+
+    if matching == "argmax":
+        forward, backward = SentenceAligner.get_alignment_matrix(score)
+        return np.asarray(forward * backward > 0)
+    if matching == "itermax":
+        return np.asarray(SentenceAligner.iter_max(score) > 0)
+    return np.asarray(SentenceAligner.get_max_weight_match(score) > 0)

@@ -1,0 +1,94 @@
+"""Word-alignment commands: ``alinea wordalign`` and ``alinea wordprior``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alinea.cli import app, check_language_codes, fail
+from alinea.errors import AlineaError, InputNotFoundError, UsageError
+
+MATCHING_HELP = "simalign matching on the link scores: argmax, itermax or match."
+
+
+@app.command()
+def wordalign(
+    file: Annotated[Path, typer.Argument(help="Lines 'source tokens ||| target tokens'.")],
+    src_lang: Annotated[str, typer.Option(help="ISO 639-1 code of the source side.")],
+    tgt_lang: Annotated[str, typer.Option(help="ISO 639-1 code of the target side.")],
+    method: Annotated[str, typer.Option(help=MATCHING_HELP)] = "argmax",
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Drop links scored below this.")
+    ] = 0.2,
+    prior: Annotated[
+        Path | None, typer.Option(help="Lexical prior from `alinea wordprior` [default: shipped].")
+    ] = None,
+    no_prior: Annotated[bool, typer.Option(help="Learn from FILE alone.")] = False,
+    word_model: Annotated[
+        str | None, typer.Option(help="Local transformer model (path) for simalign embeddings.")
+    ] = None,
+    layer: Annotated[int, typer.Option(min=0, help="Hidden layer of --word-model.")] = 8,
+    scores: Annotated[bool, typer.Option(help="Print i-j:score instead of i-j.")] = False,
+) -> None:
+    """Word-align tokenised sentence pairs; one Pharaoh line (i-j ...) per input line."""
+    try:
+        from alinea.align.words import WordAlignConfig, WordAligner
+        from alinea.align.words.bitext import load_prior, read_bitext
+        from alinea.align.words.priors import shipped_prior
+
+        check_language_codes(src_lang, tgt_lang)
+        src_lang, tgt_lang = src_lang.lower(), tgt_lang.lower()
+        if prior is not None and no_prior:
+            raise UsageError("--prior and --no-prior exclude each other")
+        for path in (file, prior):
+            if path is not None and not path.is_file():
+                raise InputNotFoundError(path, "no such file", "check the path")
+        pairs = read_bitext(file)
+        config = WordAlignConfig(
+            matching=method, min_score=threshold, model=word_model, layer=layer
+        )
+        counts = (
+            None
+            if no_prior
+            else load_prior(prior, src_lang, tgt_lang)
+            if prior is not None
+            else shipped_prior(src_lang, tgt_lang)
+        )
+        aligner = WordAligner(src_lang, tgt_lang, config, counts)
+        results = aligner.fit(pairs).align(pairs)
+    except AlineaError as err:
+        raise fail(err) from None
+    for result in results:
+        if scores:
+            scored = zip(result.links, result.scores, strict=True)
+            typer.echo(" ".join(f"{i}-{j}:{s:.3f}" for (i, j), s in scored))
+        else:
+            typer.echo(result.pharaoh())
+
+
+@app.command()
+def wordprior(
+    corpus: Annotated[Path, typer.Argument(help="Parallel corpus, 'source ||| target' lines.")],
+    src_lang: Annotated[str, typer.Option(help="ISO 639-1 code of the source side.")],
+    tgt_lang: Annotated[str, typer.Option(help="ISO 639-1 code of the target side.")],
+    out: Annotated[Path, typer.Option(help="Prior file to write (.npz).")],
+    min_count: Annotated[
+        float, typer.Option(min=0.0, help="Drop word pairs with fewer expected counts.")
+    ] = 0.5,
+) -> None:
+    """Learn a lexical prior (expected translation counts) from a parallel corpus."""
+    try:
+        from alinea.align.words import AlignmentModel
+        from alinea.align.words.bitext import read_bitext, save_prior
+
+        check_language_codes(src_lang, tgt_lang)
+        if not corpus.is_file():
+            raise InputNotFoundError(corpus, "no such file", "check the path")
+        pairs = read_bitext(corpus)
+        model = AlignmentModel(src_lang.lower(), tgt_lang.lower()).fit(pairs)
+        save_prior(out, (src_lang.lower(), tgt_lang.lower()), model.counts(min_count))
+    except AlineaError as err:
+        raise fail(err) from None
+    typer.echo(f"{out}: prior from {len(pairs)} pairs")
