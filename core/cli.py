@@ -182,7 +182,8 @@ def build(
     started = time.perf_counter()
     try:
         from alinea import langid
-        from alinea.align.words import WordAlignConfig
+        from alinea.align.words import TranslationConfig, WordAlignConfig
+        from alinea.align.words.aligner import COMPARABLE_TRANSLATION
         from alinea.config import BuildConfig, IngestConfig, MiB
         from alinea.pipeline import build as run_build
         from alinea.publish import check_target, publish
@@ -196,7 +197,10 @@ def build(
             name=dataset_name,
             ingest=IngestConfig(langs=langid.parse_langs(langs), max_file_bytes=max_file_mb * MiB),
             align=_align_config(mode, encoder, threshold),
-            words=WordAlignConfig(model=word_model),
+            words=WordAlignConfig(
+                model=word_model,
+                translation=COMPARABLE_TRANSLATION if mode == "comparable" else TranslationConfig(),
+            ),
         )
         check_target(out / dataset_name, force)  # fail before the work, not after it
         with progress_display() as progress:

@@ -41,9 +41,9 @@ def _default_align() -> AlignConfig:
 
 
 def _default_words() -> WordAlignConfig:
-    from alinea.align.words import WordAlignConfig
+    from alinea.align.words.aligner import COMPARABLE_TRANSLATION, WordAlignConfig
 
-    return WordAlignConfig()
+    return WordAlignConfig(translation=COMPARABLE_TRANSLATION)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ Systems:
            ``iter_max`` (max_count 2). No training.
   alinea   ``alinea.align.words.WordAligner(src, tgt, WordAlignConfig(**overrides))``,
            ``fit(training pairs)`` then ``align(test pairs)``; ``--alinea KEY=VALUE``
-           (repeatable) sets config fields. If it cannot be imported or fails, its row says why.
+           (repeatable) sets config fields (``translation.KEY=VALUE`` for ``TranslationConfig``). If it cannot be imported or fails, its row says why.
 
 All links are scored as sure: P = |A∩G|/|A|, R = |A∩G|/|G|, F1, AER = 1 − 2|A∩G|/(|A|+|G|),
 micro-averaged over the pairs of a set, printed as percentages. Progress goes to stderr, the
@@ -197,11 +197,19 @@ def run_alinea(
     row = f"alinea ({label})" if label else "alinea"
     try:
         from alinea.align.words import (  # type: ignore[import-not-found, unused-ignore]
+            TranslationConfig,
             WordAlignConfig,
             WordAligner,
         )
 
-        aligner = WordAligner(test.src_lang, test.tgt_lang, WordAlignConfig(**(overrides or {})))
+        plain = {k: v for k, v in (overrides or {}).items() if not k.startswith("translation.")}
+        nested = {
+            k.removeprefix("translation."): v
+            for k, v in (overrides or {}).items()
+            if k.startswith("translation.")
+        }
+        config = WordAlignConfig(**plain, translation=TranslationConfig(**nested))  # type: ignore[arg-type]
+        aligner = WordAligner(test.src_lang, test.tgt_lang, config)
         start = time.perf_counter()
         aligner.fit(list(train))
         fitted = time.perf_counter()

@@ -22,6 +22,8 @@ from alinea.align.words.translation import AlignmentModel, LexicalCounts, Transl
 from alinea.errors import UsageError
 
 MATCHINGS = ("argmax", "itermax", "match")
+# Pairs mined from comparable news are partial translations: more tokens have no counterpart.
+COMPARABLE_TRANSLATION = TranslationConfig(null_prob=0.4)
 TokenPair = tuple[Sequence[str], Sequence[str]]
 
 

@@ -120,16 +120,27 @@ def similarity_matrix(
 
 
 def pair_similarity(
-    src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str
+    src_vocab: Sequence[str],
+    tgt_vocab: Sequence[str],
+    src_index: np.ndarray,
+    tgt_index: np.ndarray,
+    src_lang: str,
+    tgt_lang: str,
 ) -> np.ndarray:
-    """Similarity of ``src[k]`` and ``tgt[k]`` for every k: the word rule of
-    :func:`similarity_matrix` (numbers and punctuation count only when identical)."""
-    if not len(src):
+    """Similarity of ``src_vocab[src_index[k]]`` and ``tgt_vocab[tgt_index[k]]`` for every k,
+    by the rules of :func:`similarity_matrix` (each vocabulary word is respelled once)."""
+    if not len(src_index):
         return np.zeros(0)
-    a = [spelling(t, src_lang) for t in src]
-    b = [spelling(t, tgt_lang) for t in tgt]
-    sim = process.cpdist(a, b, scorer=fuzz.ratio, dtype=np.float32, workers=1) / 100.0
-    short = np.array([min(len(x), len(y)) < MIN_COGNATE_CHARS for x, y in zip(a, b, strict=True)])
-    plain = np.array([token_kind(x) == "word" for x in src])
-    identical = np.array([x == y for x, y in zip(a, b, strict=True)])
-    return np.where(short | ~plain, identical, sim).astype(np.float64)
+    src_forms = np.array([spelling(w, src_lang) for w in src_vocab], dtype=object)
+    tgt_forms = np.array([spelling(w, tgt_lang) for w in tgt_vocab], dtype=object)
+    src_plain = np.array([token_kind(w) == "word" for w in src_vocab])
+    src_short = np.array([len(f) < MIN_COGNATE_CHARS for f in src_forms])
+    tgt_short = np.array([len(f) < MIN_COGNATE_CHARS for f in tgt_forms])
+    a, b = src_forms[src_index], tgt_forms[tgt_index]
+    identical = a == b
+    fuzzy = src_plain[src_index] & ~src_short[src_index] & ~tgt_short[tgt_index]
+    sim: np.ndarray = np.asarray(identical, dtype=np.float64)
+    if fuzzy.any():
+        scores = process.cpdist(list(a[fuzzy]), list(b[fuzzy]), scorer=fuzz.ratio, workers=1)
+        sim[fuzzy] = np.asarray(scores, dtype=np.float64) / 100.0
+    return sim

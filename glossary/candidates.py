@@ -1,0 +1,300 @@
+"""Monolingual term candidates without POS models: stop-word-bounded n-grams ranked by C-value.
+
+Method ``cvalue.v1``, per language:
+
+1. **n-grams** of 1..``max_n`` tokens inside a sentence, never across punctuation, that start and
+   end with a content word: not a stop word (list from the ``stop-words`` package), not a number.
+   Stop words may stand inside (``asistencia mutua en caso de agresión``), except one-letter ones
+   (``y``, ``e``, ``a``), which join phrases rather than build them. Capitalised stop words inside
+   names count as content (see :mod:`alinea.glossary.analysis`).
+2. **grouping** under a key: accent-folded, lowercase, hyphens as spaces (``Kim Jong-un`` =
+   ``Kim Jong Un``), plurals mapped to their attested singular (:mod:`alinea.glossary.inflection`),
+   and keys equal but for spaces merged (``Jong-un`` / ``Jongun``).
+3. **types**: ``acronym`` for a one-token all-caps candidate (with the expansion the text gives,
+   :mod:`alinea.glossary.acronyms`, else a name candidate whose initials spell it); ``name`` when
+   most occurrences are capitalised and one of them is away from a sentence start or spans two
+   capitalised words (or it recurs, always capitalised); ``term`` otherwise.
+4. **termhood**, C-value (Frantzi, Ananiadou & Mima 2000) with the ``log2(|a| + 1)`` length weight
+   of Barrón-Cedeño et al. (2009), so that single words score too::
+
+       C(a) = log2(|a| + 1) * f(a)                                  if a is nested in no candidate
+       C(a) = log2(|a| + 1) * (f(a) - sum(f(b) for b in T_a) / |T_a|)   otherwise
+
+   ``|a|`` counts the key's words, ``f`` the key's occurrences, ``T_a`` the longer candidate keys
+   containing ``a``. As in the original method it is computed over the candidates with
+   ``f >= cvalue_min_freq``; rarer ones are kept (a counterpart in the other language can make
+   them recurring) with termhood 0. Negative values (possible after grouping) are clipped to 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from alinea.align.lexical import fold
+from alinea.align.words.tokens import tokenize
+from alinea.glossary.acronyms import acronym_letters, find_expansions, spells
+from alinea.glossary.analysis import Sentence, Token, analyse
+from alinea.glossary.inflection import singular
+from alinea.glossary.stopwords import stopwords
+
+METHOD_ID = "cvalue.v1"
+
+
+@dataclass(frozen=True)
+class CandidateConfig:
+    """Settings of candidate extraction (see the module docstring for the method)."""
+
+    max_n: int = 5  # longest n-gram, in tokens
+    min_freq: int = 1  # keep candidates seen at least this often (recurrence is decided later)
+    cvalue_min_freq: int = 2  # candidates rarer than this get termhood 0
+    min_chars: int = 2  # shortest key, in letters and digits
+    max_acronym_len: int = 8  # longer all-caps words are shouting, not acronyms
+    inflection: bool = True  # group plurals with their attested singular
+    link_by_initials: bool = True  # acronym without a given expansion: a name spelling it (3+)
+    dedupe_sentences: bool = True  # a sentence repeated in one document counts once
+    extra_stopwords: frozenset[str] = frozenset()  # added to the package's list (folded)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A term candidate of one language."""
+
+    lang: str
+    form: str  # preferred surface form (most frequent original casing)
+    key: str  # grouping key: folded, hyphens as spaces, plurals singular
+    type: str  # "term" | "acronym" | "name"
+    variants: tuple[str, ...]  # other surface forms grouped here, most frequent first
+    freq: int  # occurrences, all variants
+    docs: int  # documents it occurs in
+    sent_ids: tuple[str, ...]  # sentences it occurs in, in input order
+    termhood: float  # C-value
+    expansion: str | None  # acronyms: the expansion the text gives
+
+
+@dataclass
+class _Group:
+    # (surface, initial, first word seen in lowercase elsewhere) -> occurrences
+    surfaces: Counter[tuple[str, bool, bool]] = field(default_factory=Counter)
+    freq: int = 0
+    docs: set[str] = field(default_factory=set)
+    sent_ids: dict[str, int] = field(default_factory=dict)  # sent_id -> input position
+    capitalised: int = 0
+    evidence: int = 0
+    acronym: int = 0
+
+    def merge(self, other: _Group) -> None:
+        self.surfaces.update(other.surfaces)
+        self.freq += other.freq
+        self.docs |= other.docs
+        self.sent_ids.update(other.sent_ids)
+        self.capitalised += other.capitalised
+        self.evidence += other.evidence
+        self.acronym += other.acronym
+
+
+def _spans(toks: Sequence[Token], max_n: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the stop-word-bounded n-grams of one sentence."""
+
+    def bound(k: int, neighbour: int) -> bool:
+        t = toks[k]
+        return t.word and (not t.stop or (t.capstop and k != neighbour and toks[neighbour].cap))
+
+    for i in range(len(toks)):
+        for j in range(i, min(len(toks), i + max_n)):
+            t = toks[j]
+            if not t.alnum or (t.stop and not t.capstop and len(t.text) == 1):
+                break
+            inner_i, inner_j = min(i + 1, j), max(j - 1, i)
+            if bound(i, inner_i) and bound(j, inner_j):
+                yield i, j + 1
+
+
+def _occurrences(
+    sentences: Sequence[Sentence], lang: str, config: CandidateConfig
+) -> dict[str, _Group]:
+    vocabulary = {p for s in sentences for t in s.tokens if t.word for p in fold(t.text).split("-")}
+    parts: dict[tuple[str, bool, bool], tuple[str, ...]] = {}
+
+    def key_parts(t: Token) -> tuple[str, ...]:
+        cached = t.text, t.stop, t.acronym
+        if cached not in parts:
+            folded = fold(t.text).split("-")
+            if config.inflection and not t.stop and not t.acronym:
+                folded = [singular(p, lang, vocabulary) for p in folded]
+            parts[cached] = tuple(folded)
+        return parts[cached]
+
+    groups: dict[str, _Group] = {}
+    for n, s in enumerate(sentences):
+        for i, j in _spans(s.tokens, config.max_n):
+            span = s.tokens[i:j]
+            key = " ".join(p for t in span for p in key_parts(t))
+            g = groups.setdefault(key, _Group())
+            content = [t for t in span if t.word and (not t.stop or t.capstop)]
+            capitalised = all(t.cased for t in content)
+            first = span[0]
+            g.surfaces[s.surface(i, j), first.initial, first.cap and not first.cased] += 1
+            g.freq += 1
+            g.docs.add(s.doc_id)
+            g.sent_ids[s.sent_id] = n
+            g.capitalised += capitalised
+            g.evidence += capitalised and (not span[0].initial or len(content) >= 2)
+            g.acronym += j - i == 1 and span[0].acronym
+    return groups
+
+
+def _merge_spacing(groups: dict[str, _Group]) -> dict[str, str]:
+    """Merge keys equal but for spaces into the most frequent; returns alias -> kept key."""
+    buckets: dict[str, list[str]] = {}
+    for key in groups:
+        buckets.setdefault(key.replace(" ", ""), []).append(key)
+    alias: dict[str, str] = {}
+    for keys in buckets.values():
+        keys.sort(key=lambda k: (-groups[k].freq, k))
+        for other in keys[1:]:
+            groups[keys[0]].merge(groups.pop(other))
+            alias[other] = keys[0]
+    return alias
+
+
+def c_value(freqs: dict[str, int], alias: dict[str, str], min_freq: int = 2) -> dict[str, float]:
+    """C-value of each key with ``freq >= min_freq`` (module docstring), keys being words
+    joined by spaces; ``alias`` maps merged keys to the key they were merged into."""
+    kept = {k: f for k, f in freqs.items() if f >= min_freq}
+    nested_sum: Counter[str] = Counter()
+    nested_count: Counter[str] = Counter()
+    for b, fb in kept.items():
+        words = b.split(" ")
+        inside = {
+            alias.get(sub, sub)
+            for n in range(1, len(words))
+            for s in range(len(words) - n + 1)
+            for sub in [" ".join(words[s : s + n])]
+        }
+        for a in inside & kept.keys() - {b}:
+            nested_sum[a] += fb
+            nested_count[a] += 1
+    scores = {}
+    for a, fa in kept.items():
+        surplus = fa - nested_sum[a] / nested_count[a] if nested_count[a] else fa
+        scores[a] = max(0.0, math.log2(len(a.split(" ")) + 1) * surplus)
+    return scores
+
+
+def _type(g: _Group) -> str:
+    if g.acronym and 2 * g.acronym >= g.freq:
+        return "acronym"
+    if 2 * g.capitalised > g.freq and (g.evidence or g.capitalised == g.freq >= 2):
+        return "name"
+    return "term"
+
+
+def _forms(g: _Group, kind: str) -> tuple[str, tuple[str, ...]]:
+    """Preferred form (casing seen inside sentences first) and the other variants.
+
+    A term's capital at a sentence start is dropped when its word, or the term, is also seen in
+    lowercase."""
+    every: Counter[str] = Counter()
+    inside: Counter[str] = Counter()
+    lower_inside = any(s[:1].islower() and not initial for s, initial, _ in g.surfaces)
+    for (surface, initial, lowered), n in g.surfaces.items():
+        if kind == "term" and (lowered or (initial and lower_inside)):
+            surface = surface[:1].lower() + surface[1:]
+        every[surface] += n
+        if not initial:
+            inside[surface] += n
+    pool = inside or every  # ties: a lowercase form for terms, then alphabetical
+    form = min(pool, key=lambda v: (-pool[v], kind == "term" and v != v.lower(), v))
+    variants = sorted((v for v in every if v != form), key=lambda v: (-every[v], v))
+    return form, tuple(variants)
+
+
+def _by_initials(acronym: str, names: Sequence[Candidate], stops: frozenset[str]) -> str | None:
+    """The most frequent name candidate whose initials spell ``acronym`` (3+ letters)."""
+    if len(acronym_letters(acronym)) < 3:
+        return None
+    for c in names:  # most frequent first
+        words = tokenize(c.form)
+        flags = [fold(w) in stops and not w[:1].isupper() for w in words]
+        if len(words) > 1 and spells(acronym, words, flags):
+            return c.form
+    return None
+
+
+def extract_candidates(
+    sentences: Sequence[tuple[str, str, str]],
+    lang: str,
+    config: CandidateConfig = CandidateConfig(),
+) -> list[Candidate]:
+    """Term candidates of one language, best termhood first.
+
+    Args:
+        sentences: ``(sent_id, doc_id, text)`` of one language, boilerplate already removed.
+        lang: ISO 639-1 code, optionally with a region (``pt-PT``); chooses the stop words and
+            the plural rules.
+        config: extraction settings.
+
+    Returns:
+        Candidates sorted by termhood, then frequency, then key.
+
+    Raises:
+        LanguageError: no stop-word list exists for ``lang``.
+    """
+    base = lang.replace("_", "-").split("-")[0].lower()  # pt-PT -> pt
+    stops = stopwords(base) | {fold(w) for w in config.extra_stopwords}
+    if config.dedupe_sentences:
+        seen: set[tuple[str, str]] = set()
+        rows = []
+        for sid, did, text in sentences:
+            if (did, text.strip()) not in seen:
+                seen.add((did, text.strip()))
+                rows.append((sid, did, text))
+        sentences = rows
+    analysed = analyse(sentences, stops, config.max_acronym_len)
+    groups = _occurrences(analysed, base, config)
+    alias = _merge_spacing(groups)
+    scores = c_value({k: g.freq for k, g in groups.items()}, alias, config.cvalue_min_freq)
+
+    expansions: dict[str, Counter[str]] = {}
+    for s in analysed:
+        acronyms = [i for i, t in enumerate(s.tokens) if t.acronym]
+        stop_flags = [t.stop and not t.capstop for t in s.tokens]
+        texts = [t.text for t in s.tokens]
+        for k, start, end in find_expansions(texts, stop_flags, acronyms):
+            key = alias.get(fold(texts[k]), fold(texts[k]))
+            expansions.setdefault(key, Counter())[s.surface(start, end)] += 1
+
+    out = []
+    for key, g in groups.items():
+        if g.freq < config.min_freq or sum(c.isalnum() for c in key) < config.min_chars:
+            continue
+        kind = _type(g)
+        form, variants = _forms(g, kind)
+        given = expansions.get(key) if kind == "acronym" else None
+        out.append(
+            Candidate(
+                lang=lang,
+                form=form,
+                key=key,
+                type=kind,
+                variants=variants,
+                freq=g.freq,
+                docs=len(g.docs),
+                sent_ids=tuple(sorted(g.sent_ids, key=g.sent_ids.__getitem__)),
+                termhood=round(scores.get(key, 0.0), 6),
+                expansion=min(given, key=lambda e: (-given[e], e)) if given else None,
+            )
+        )
+    out.sort(key=lambda c: (-c.termhood, -c.freq, c.key))
+    if config.link_by_initials:
+        names = sorted((c for c in out if c.type == "name"), key=lambda c: (-c.freq, c.key))
+        out = [
+            c
+            if c.type != "acronym" or c.expansion
+            else replace(c, expansion=_by_initials(c.form, names, stops))
+            for c in out
+        ]
+    return out
