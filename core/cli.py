@@ -177,8 +177,7 @@ def build(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Build a dataset (sentence and word alignments, documents, sentences, TMX) from news in
-    two languages."""
+    """Build a dataset (sentence and word alignments, glossary, exports) from two-language news."""
     started = time.perf_counter()
     try:
         from alinea import langid
@@ -313,4 +312,4 @@ def main() -> None:
     app()
 
 
-from alinea import cli_words  # noqa: E402, F401  (registers the word-alignment commands)
+from alinea import cli_glossary, cli_words  # noqa: E402, F401  (register more commands)
