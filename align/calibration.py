@@ -27,6 +27,7 @@ LEXICAL = (
     "length_ratio",
     "cover_min",
     "cover_max",
+    "floor_margin",
 )
 NEURAL = ("enc_cos", "enc_lead_src", "enc_lead_tgt")
 

@@ -3,8 +3,9 @@
 1. Retrieve, for every sentence on each side, its nearest sentences on the other side by the
    lexical source (blocked top-k, never the full matrix).
 2. Describe each candidate pair with features: cosine, margin (Artetxe & Schwenk 2019, in its
-   difference form, which stays small for unrelated sentences in tiny pools),
-   its rank and lead over the runner-up on both sides, number agreement and length ratio.
+   difference form, which stays small for unrelated sentences in tiny pools), the lead over the
+   last retrieved neighbours of both sentences (a pool-relative baseline), its rank and lead over
+   the runner-up on both sides, number agreement, length ratio and word coverage.
 3. Turn the features into a calibrated probability with a logistic model fitted on held-out
    data (:mod:`alinea.align.calibration`); where a neural encoder is given, the candidates the
    lexical model is unsure of are embedded and rescored with the neural features too (lexical
@@ -59,6 +60,12 @@ class MiningConfig:
             the encoder's evidence (below it they cannot win, above it they need no help).
         merge_gain: cosine a 1-2 merge must add over the 1-1 pair.
         merge_share: the added sentence alone must reach this fraction of the pair's cosine.
+        merge_cover: joining the added sentence must raise the share of the kept sentence's
+            words that its partner covers (IDF-weighted, :func:`alinea.align.lexical.
+            word_coverage`) by this much: the second half of a split sentence says what the
+            pair lacked, a neighbour that merely shares a name or a topic word does not (0.1:
+            removes 6 of the 8 merges mined on the TICO-19 calibration tasks, whose gold has
+            none; the test split gains 0.32).
         models: the calibrated probability models (None: the shipped ones).
     """
 
@@ -68,6 +75,7 @@ class MiningConfig:
     rescore_band: tuple[float, float] = (0.05, 0.9)
     merge_gain: float = 0.02
     merge_share: float = 0.5
+    merge_cover: float = 0.1
     models: calibration.Calibration | None = None
 
 
@@ -114,6 +122,9 @@ def lexical_candidates(
     cos = pair_cosines(x, y, rows, cols)
     neighbourhood = (forward.mean_top(config.k)[rows] + backward.mean_top(config.k)[cols]) / 2
     margin = cos - neighbourhood  # the difference margin stays small for strangers in tiny pools
+    # lead over the last retrieved neighbours of both sentences: pool-relative, and less tied to
+    # the few near-duplicates a large pool holds than the mean of the top k
+    floor_margin = cos - (forward.floor()[rows] + backward.floor()[cols]) / 2
     lead_src, lead_tgt = _rank_features(rows, cols, cos, len(src), len(tgt))
     src_numbers, tgt_numbers = [numbers(t) for t in src], [numbers(t) for t in tgt]
     agreement = np.array(
@@ -124,7 +135,9 @@ def lexical_candidates(
     log_cos = np.log(np.maximum(cos, 1e-3))  # separates the near-zero cosines of strangers
     cover_src, cover_tgt = word_coverage(src, tgt, rows, cols)
     cover = np.column_stack([np.minimum(cover_src, cover_tgt), np.maximum(cover_src, cover_tgt)])
-    features = np.column_stack([cos, log_cos, margin, lead_src, lead_tgt, agreement, ratio, cover])
+    features = np.column_stack(
+        [cos, log_cos, margin, lead_src, lead_tgt, agreement, ratio, cover, floor_margin]
+    )
     features = features.astype(np.float32)
     return Candidates(rows, cols, features), x, y
 
@@ -171,18 +184,51 @@ def _select(
     return chosen
 
 
+def _cover_gain(
+    texts: tuple[Sequence[str], Sequence[str]],
+    src_of: np.ndarray,
+    tgt_of: np.ndarray,
+    extra: np.ndarray,
+    on_tgt: np.ndarray,
+    ask: np.ndarray,
+) -> np.ndarray:
+    """For the merge options ``ask``: how much more of the kept sentence the partner covers once
+    the extra sentence is joined to it (word coverage, :func:`word_coverage`)."""
+    src, tgt = list(texts[0]), list(texts[1])
+    idx = np.flatnonzero(ask)
+    rows, cols, kept_is_src = [], [], []
+    for k in idx:
+        i, j, e = int(src_of[k]), int(tgt_of[k]), int(extra[k])
+        if on_tgt[k]:  # the source sentence is kept: covered by tgt j, then by j + e
+            tgt.append(" ".join((tgt[min(j, e)], tgt[max(j, e)])))
+            rows += [i, i]
+            cols += [j, len(tgt) - 1]
+        else:
+            src.append(" ".join((src[min(i, e)], src[max(i, e)])))
+            rows += [i, len(src) - 1]
+            cols += [j, j]
+        kept_is_src.append(bool(on_tgt[k]))
+    cover_src, cover_tgt = word_coverage(src, tgt, np.array(rows), np.array(cols))
+    kept = np.array(kept_is_src)
+    before = np.where(kept, cover_src[0::2], cover_tgt[0::2])
+    after = np.where(kept, cover_src[1::2], cover_tgt[1::2])
+    return np.asarray(after - before, dtype=np.float32)
+
+
 def _grow(
     pairs: list[tuple[int, int, float]],
     x: sp.csr_matrix,
     y: sp.csr_matrix,
     config: MiningConfig,
+    texts: tuple[Sequence[str], Sequence[str]] | None = None,
 ) -> list[Bead]:
     """Turn 1-1 pairs into 1-2 / 2-1 beads where an unpaired neighbour completes the partner.
 
     The merged side is the sum of two unit rows, so its cosine with the other side follows from
     row dot products: ``(a.b + a.c) / sqrt(|b|^2 + |c|^2 + 2 b.c)``. A merge must raise the
-    cosine by ``merge_gain`` and the added sentence must, alone, reach ``merge_share`` of the
-    pair's cosine. All dot products are computed in one vectorised batch.
+    cosine by ``merge_gain``, the added sentence must, alone, reach ``merge_share`` of the
+    pair's cosine, and the merge must cover ``merge_cover`` more of the kept sentence's words.
+    All dot products are computed in one vectorised batch.
     """
     n, m = x.shape[0], y.shape[0]
     used_src = {i for i, _, _ in pairs}
@@ -212,11 +258,14 @@ def _grow(
         pair_cosines(x, x, src_of, np.where(on_tgt, src_of, extra)),
     )
     merged = (base + cross) / np.sqrt(np.maximum(2.0 + 2.0 * same, 1e-12))
+    candidate = (cross >= config.merge_share * base) & (merged >= base + config.merge_gain)
+    gain = np.ones(len(options), dtype=np.float32)
+    if texts is not None and config.merge_cover > 0 and candidate.any():
+        gain[candidate] = _cover_gain(texts, src_of, tgt_of, extra, on_tgt, candidate)
     best: dict[int, tuple[float, int, bool]] = {}
     for k, (t, e, tgt_side) in enumerate(options):
-        completes = cross[k] >= config.merge_share * base[k]
-        raises = merged[k] >= base[k] + config.merge_gain
-        if completes and raises and merged[k] > best.get(t, (-1.0, 0, False))[0]:
+        completes = candidate[k] and gain[k] >= config.merge_cover
+        if completes and merged[k] > best.get(t, (-1.0, 0, False))[0]:
             best[t] = (float(merged[k]), e, tgt_side)
     beads = []
     for t, (i, j, prob) in enumerate(pairs):
@@ -281,5 +330,5 @@ def mine(
     if threshold is None:
         threshold = models.default_threshold(neural=encoder is not None)
     pairs = _select(candidates, prob, threshold)
-    beads = _grow(pairs, x, y, config)
+    beads = _grow(pairs, x, y, config, (src, tgt))
     return sorted(beads)

@@ -33,6 +33,15 @@ class Neighbours:
         summed = np.where(valid, top, 0.0).sum(axis=1)
         return np.asarray(summed / np.maximum(valid.sum(axis=1), 1), dtype=np.float32)
 
+    def floor(self) -> np.ndarray:
+        """Cosine of each row's last retrieved neighbour (its ``k``-th, or its worst when the
+        other side has fewer rows; 0 when it has none): how similar the bulk of the other side
+        is to this row, a pool-relative baseline."""
+        valid = np.isfinite(self.score)
+        last = valid.sum(axis=1) - 1
+        floor = self.score[np.arange(len(last)), np.maximum(last, 0)]
+        return np.asarray(np.where(last >= 0, floor, 0.0), dtype=np.float32)
+
 
 def _dense_block(queries: Matrix, keys: Matrix) -> np.ndarray:
     product = queries @ keys.T

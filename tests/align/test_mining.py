@@ -118,6 +118,18 @@ def test_split_sentence_becomes_one_to_two() -> None:
     assert beads[0].kind == "1-2"
 
 
+def test_neighbour_sharing_words_is_not_merged() -> None:
+    pt = ["Os dois líderes assinaram um tratado de assistência mútua em Pyongyang."]
+    es = [
+        "Los dos líderes firmaron un tratado de asistencia mutua.",
+        "Pyongyang recibió a los líderes con un tratado de fiestas.",  # shares words, adds nothing
+    ]
+    beads = mine(pt, es, "pt", "es", MiningConfig(threshold=0.05))
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,))]
+    merged = mine(pt, es, "pt", "es", MiningConfig(threshold=0.05, merge_cover=0.0))
+    assert [(b.src, b.tgt) for b in merged] == [((0,), (0, 1))]  # what the gate prevents
+
+
 class OracleEncoder:
     """A stand-in encoder that knows the test's translations: both sides of a pair share one
     axis, every other sentence gets an axis of its own (cosine 1 for translations, 0 else)."""

@@ -36,6 +36,16 @@ def test_top_k_with_fewer_keys_than_k_pads() -> None:
     found = retrieval.top_k(unit_rows(rng, 3, 4), unit_rows(rng, 2, 4), 4)
     assert (found.index[:, 2:] == -1).all() and np.isinf(found.score[:, 2:]).all()
     assert np.allclose(found.mean_top(4), found.score[:, :2].mean(axis=1))
+    assert np.allclose(found.floor(), found.score[:, 1])  # the last neighbour there is
+    assert np.array_equal(
+        retrieval.top_k(unit_rows(rng, 2, 4), unit_rows(rng, 0, 4), 3).floor(), [0, 0]
+    )
+
+
+def test_floor_is_the_kth_neighbour() -> None:
+    rng = np.random.default_rng(2)
+    found = retrieval.top_k(unit_rows(rng, 6, 8), unit_rows(rng, 9, 8), 4)
+    assert np.allclose(found.floor(), found.score[:, 3])
 
 
 def test_pair_cosines_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
