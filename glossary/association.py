@@ -1,0 +1,209 @@
+"""Corpus-wide evidence that two term candidates translate each other.
+
+For a source key ``s`` and a target key ``t`` over the aligned sentence pairs:
+
+- ``n_s``, ``n_t``: sentence pairs whose source (target) side contains ``s`` (``t``);
+- ``a``: sentence pairs in which ``(s, t)`` is a phrase pair consistent with the word links
+  (:func:`alinea.glossary.phrases.consistent_phrase_pairs`), and ``lam`` the mean over them of
+  the best box's score: its mean link score times the share of its tokens that are linked
+  (a box stretched over unaligned words counts less) times the sentence pair's score;
+- ``c``: sentence pairs containing both;
+- ``cog``: orthographic similarity of the two keys (:func:`cognate`).
+
+Pairs are proposed by the phrase extraction, by cognates co-occurring in an aligned sentence pair
+(``cog >= cognate_floor``), and by close cognates anywhere in the corpus (``cog >=
+global_cognate``, among names, acronyms and terms with a C-value): ``Kim Jong-un`` and
+``conversações``/``conversaciones`` need no shared sentence pair.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from alinea.align.words.orthography import MIN_COGNATE_CHARS, spelling
+from alinea.align.words.tokens import tokenize
+from alinea.glossary.acronyms import acronym_letters
+from alinea.glossary.candidates import Candidate
+from alinea.glossary.phrases import Lexicon, consistent_phrase_pairs, surface_key
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """One sentence pair with its word alignment (source = the first language)."""
+
+    pair_id: str
+    src_sent_ids: tuple[str, ...]
+    tgt_sent_ids: tuple[str, ...]
+    src_tokens: tuple[str, ...]
+    tgt_tokens: tuple[str, ...]
+    links: tuple[tuple[int, int], ...]
+    scores: tuple[float, ...]
+    score: float = 1.0  # the sentence pair's own score in [0, 1]
+
+
+@dataclass
+class Evidence:
+    """Counts gathered over the aligned sentence pairs (module docstring)."""
+
+    src_pairs: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    tgt_pairs: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    aligned: Counter[tuple[str, str]] = field(default_factory=Counter)
+    link_sum: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    best: dict[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
+    cognates: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def proposed(self) -> list[tuple[str, str]]:
+        """Every candidate pair with alignment or cognate evidence, sorted."""
+        return sorted(set(self.aligned) | set(self.cognates))
+
+    def cooccurrences(self, s: str, t: str) -> int:
+        """Sentence pairs containing both ``s`` and ``t``."""
+        return len(self.src_pairs.get(s, set()) & self.tgt_pairs.get(t, set()))
+
+
+def _spelled(c: Candidate, lang: str) -> str:
+    return " ".join(spelling(w, lang) for w in c.key.split(" "))
+
+
+def cognate(a: Candidate, b: Candidate, lang_a: str, lang_b: str) -> float:
+    """Orthographic similarity in [0, 1] of two candidates' keys.
+
+    Equal keys are similar (1.0); acronyms only when their letters are equal; keys shorter than
+    ``MIN_COGNATE_CHARS`` letters only when identical; others by the normalised Indel
+    similarity of their shared spellings (:func:`alinea.align.words.orthography.spelling`).
+    """
+    return float(_cognates([a], [b], lang_a, lang_b)[0, 0])
+
+
+def compatible(a: Candidate, b: Candidate, lang_a: str, lang_b: str, floor: float) -> bool:
+    """Whether the types of ``a`` and ``b`` allow a pair: an acronym pairs with an acronym, or
+    with a term whose spelling is close to the expansion the text gives for it (at ``floor``)."""
+    if (a.type == "acronym") == (b.type == "acronym"):
+        return True
+    acronym, other, lang_o = (a, b, lang_b) if a.type == "acronym" else (b, a, lang_a)
+    if acronym.expansion is None:
+        return False
+    lang_x = lang_a if acronym is a else lang_b
+    expansion = " ".join(
+        spelling(w, lang_x) for w in surface_key(tokenize(acronym.expansion)).split()
+    )
+    return fuzz.ratio(expansion, _spelled(other, lang_o)) / 100.0 >= floor
+
+
+def _cognates(
+    src: Sequence[Candidate], tgt: Sequence[Candidate], src_lang: str, tgt_lang: str
+) -> np.ndarray:
+    """The :func:`cognate` matrix of two candidate lists."""
+    a = [_spelled(c, src_lang) for c in src]
+    b = [_spelled(c, tgt_lang) for c in tgt]
+    sim = np.asarray(process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32), dtype=np.float64)
+    sim /= 100.0
+    acr_a = np.array([c.type == "acronym" for c in src])
+    acr_b = np.array([c.type == "acronym" for c in tgt])
+    letters_a = np.array([acronym_letters(c.form) for c in src], dtype=object)
+    letters_b = np.array([acronym_letters(c.form) for c in tgt], dtype=object)
+    same_letters = (letters_a[:, None] == letters_b[None, :]) & acr_a[:, None] & acr_b[None, :]
+    short = (np.array([len(x) for x in a])[:, None] < MIN_COGNATE_CHARS) | (
+        np.array([len(x) for x in b])[None, :] < MIN_COGNATE_CHARS
+    )
+    identical = np.array(a, dtype=object)[:, None] == np.array(b, dtype=object)[None, :]
+    sim = np.where(short, identical.astype(np.float64), sim)
+    same_key = (
+        np.array([c.key for c in src], dtype=object)[:, None]
+        == np.array([c.key for c in tgt], dtype=object)[None, :]
+    )
+    sim = np.where(same_key, 1.0, sim)
+    acronyms = acr_a[:, None] | acr_b[None, :]
+    return np.where(acronyms, same_letters.astype(np.float64), sim)
+
+
+def gather(
+    pairs: Iterable[AlignedPair],
+    lexicons: tuple[Lexicon, Lexicon],
+    max_len: int,
+    cognate_floor: float,
+    global_cognate: float,
+) -> Evidence:
+    """Count phrase pairs, co-occurrences and cognates (module docstring)."""
+    src_lex, tgt_lex = lexicons
+    ev = Evidence()
+    for p, pair in enumerate(pairs):
+        src_spans = {(i, j): k for i, j, k in src_lex.spans(pair.src_tokens)}
+        tgt_spans = {(i, j): k for i, j, k in tgt_lex.spans(pair.tgt_tokens)}
+        for k in src_spans.values():
+            ev.src_pairs[k].add(p)
+        for k in tgt_spans.values():
+            ev.tgt_pairs[k].add(p)
+        boxes: dict[tuple[str, str], float] = {}
+        box_links = list(zip(pair.links, pair.scores, strict=True))
+        for src, tgt in consistent_phrase_pairs(
+            pair.links, len(pair.src_tokens), len(pair.tgt_tokens), max_len
+        ):
+            if src in src_spans and tgt in tgt_spans:
+                key = src_spans[src], tgt_spans[tgt]
+                box = _box_score(src, tgt, box_links) * pair.score
+                boxes[key] = max(boxes.get(key, 0.0), box)
+        for key, score in boxes.items():
+            ev.aligned[key] += 1
+            ev.link_sum[key] += score
+            if score > ev.best.get(key, (-1.0, 0))[0]:
+                ev.best[key] = score, p
+        _pair_cognates(ev, sorted(set(src_spans.values())), sorted(set(tgt_spans.values())),
+                       lexicons, cognate_floor)  # fmt: skip
+    _global_cognates(ev, lexicons, global_cognate)
+    return ev
+
+
+def _box_score(
+    src: tuple[int, int], tgt: tuple[int, int], links: Sequence[tuple[tuple[int, int], float]]
+) -> float:
+    """Mean link score inside the box times the share of its tokens that are linked."""
+    inside = [(i, j, s) for (i, j), s in links if src[0] <= i < src[1] and tgt[0] <= j < tgt[1]]
+    linked = len({i for i, _, _ in inside}) + len({j for _, j, _ in inside})
+    size = src[1] - src[0] + tgt[1] - tgt[0]
+    return sum(s for _, _, s in inside) / len(inside) * linked / size
+
+
+def _pair_cognates(
+    ev: Evidence,
+    src_keys: Sequence[str],
+    tgt_keys: Sequence[str],
+    lexicons: tuple[Lexicon, Lexicon],
+    floor: float,
+) -> None:
+    if not src_keys or not tgt_keys:
+        return
+    src_lex, tgt_lex = lexicons
+    sim = _cognates(
+        [src_lex.candidates[k] for k in src_keys],
+        [tgt_lex.candidates[k] for k in tgt_keys],
+        src_lex.lang,
+        tgt_lex.lang,
+    )
+    for i, j in zip(*np.nonzero(sim >= floor), strict=True):
+        ev.cognates[src_keys[i], tgt_keys[j]] = float(sim[i, j])
+
+
+def _global_cognates(ev: Evidence, lexicons: tuple[Lexicon, Lexicon], threshold: float) -> None:
+    src_lex, tgt_lex = lexicons
+    src = sorted(filter(_recurring, src_lex.candidates.values()), key=_by_key)
+    tgt = sorted(filter(_recurring, tgt_lex.candidates.values()), key=_by_key)
+    if not src or not tgt:
+        return
+    sim = _cognates(src, tgt, src_lex.lang, tgt_lex.lang)
+    for i, j in zip(*np.nonzero(sim >= threshold), strict=True):
+        ev.cognates[src[i].key, tgt[j].key] = float(sim[i, j])
+
+
+def _recurring(c: Candidate) -> bool:
+    """Names and acronyms, and terms with a C-value (seen at least twice)."""
+    return c.type != "term" or c.termhood > 0
+
+
+def _by_key(c: Candidate) -> str:
+    return c.key

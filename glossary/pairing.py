@@ -1,0 +1,225 @@
+"""Bilingual pairing of term candidates into glossary entries (method ``phrase-pair.v1``).
+
+1. **Confidence** of a candidate pair ``(s, t)`` (counts of :mod:`alinea.glossary.association`)
+   combines alignment evidence ``A`` and cognate evidence ``K`` by a noisy OR::
+
+       A = lam * 2a / (n_s + n_t + dice_prior)         phrase-pair Dice, smoothed, link-weighted
+       K = g(cog) * (1 + 2c / (n_s + n_t)) / 2          cognates, doubled when they co-occur
+       g(x) = max(0, (x - cognate_floor) / (1 - cognate_floor))
+       P = 1 - (1 - A) * (1 - K)
+
+   ``NATO``/``OTAN`` pair through ``A`` alone, ``Kim Jong-un`` through ``K`` alone (no shared
+   sentence pair), ``assistência mútua``/``asistencia mutua`` through both. An acronym pairs
+   only with an acronym or with the counterpart of the expansion the text gives for it.
+2. **Competitive linking** (Melamed 2000): pairs with ``P >= min_confidence`` are taken best
+   first, each key of each language in at most one pair.
+3. **Selection** (:mod:`alinea.glossary.selection`): paired proposals, then unpaired candidates,
+   are kept unless they are one-off phrases, not maximal, or cross or badly extend a kept entry,
+   and only if they *recur*: at least
+   ``min_recurrence`` free occurrences counted over both languages together (``comboio
+   blindado`` once in PT plus ``tren blindado`` once in ES recurs; a term seen once with no
+   counterpart does not). An unpaired candidate also needs a C-value above 0 and, for a
+   one-word term, two documents. The selection runs again without the entries that did not
+   recur (a fragment such as ``Norte`` must not block ``líder norte-coreano``), at most
+   ``MAX_ROUNDS`` times.
+4. **Score** in [0, 1]::
+
+       T = log2(1 + min(words, 3)) * free * (1 + log2(docs))       concept termhood
+       score = (1 - exp(-T / termhood_scale)) * W * P
+
+   ``words`` is the longer key's word count, ``free`` the free occurrences and ``docs`` the
+   documents of both languages; ``W`` is 1 for names, acronyms and multiword terms and
+   ``single_word_weight`` for one-word terms (plain words rank below terms); unpaired entries
+   take ``P = unpaired_weight``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from alinea.glossary.association import AlignedPair, Evidence, compatible, gather
+from alinea.glossary.candidates import Candidate, CandidateConfig
+from alinea.glossary.phrases import Lexicon, Occurrences
+from alinea.glossary.selection import (
+    Selection,
+    SelectionConfig,
+    entry_type,
+    occurrences_of,
+    words,
+)
+from alinea.glossary.stopwords import stopwords
+
+METHOD_ID = "phrase-pair.v1"
+MAX_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class GlossaryConfig:
+    """Settings of the glossary stage (see the module docstring for the method)."""
+
+    candidates: CandidateConfig = field(default_factory=CandidateConfig)
+    selection: SelectionConfig = field(default_factory=SelectionConfig)
+    max_phrase_len: int = 5  # longest span of a phrase pair, in tokens
+    cognate_floor: float = 0.5  # cognate similarity that is no evidence yet
+    global_cognate: float = 0.85  # cognates this close pair without a shared sentence pair
+    min_confidence: float = 0.2  # weaker candidate pairs are not pairs
+    dice_prior: float = 2.0  # added to the Dice denominator: one shared pair is no proof
+    termhood_scale: float = 6.0
+    single_word_weight: float = 0.4
+    unpaired_weight: float = 0.3
+
+    def method_id(self) -> str:
+        """Versioned id of the candidates and pairing methods."""
+        from alinea.glossary.candidates import METHOD_ID as CANDIDATES
+
+        return f"{CANDIDATES}+{METHOD_ID}"
+
+
+DEFAULT_CONFIG = GlossaryConfig()
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A candidate entry: one candidate per side (``None`` on an unpaired side)."""
+
+    sides: tuple[Candidate | None, Candidate | None]
+    confidence: float  # P, 0 when unpaired
+    best_pair: int | None  # index of the aligned pair the two sides were extracted from
+
+    @property
+    def paired(self) -> bool:
+        """Whether both sides are present."""
+        return None not in self.sides
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A glossary entry."""
+
+    src: Candidate | None
+    tgt: Candidate | None
+    confidence: float  # P, 0 when unpaired
+    free: int  # free occurrences, both languages
+    score: float
+    best_pair: int | None  # index of the aligned pair the two sides were extracted from
+
+    @property
+    def type(self) -> str:
+        """The sides' type when they agree, else the more frequent side's (a tie: ``term``)."""
+        return entry_type((self.src, self.tgt))
+
+
+def confidence(ev: Evidence, s: str, t: str, config: GlossaryConfig) -> float:
+    """Pairing confidence ``P`` of the keys ``s`` and ``t`` (module docstring)."""
+    n = len(ev.src_pairs.get(s, ())) + len(ev.tgt_pairs.get(t, ()))
+    a = ev.aligned[s, t]
+    lam = ev.link_sum[s, t] / a if a else 0.0
+    align = lam * 2 * a / (n + config.dice_prior)
+    floor = config.cognate_floor
+    cog = max(0.0, (ev.cognates.get((s, t), 0.0) - floor) / (1 - floor))
+    together = 2 * ev.cooccurrences(s, t) / n if n else 0.0
+    return 1 - (1 - align) * (1 - cog * (1 + together) / 2)
+
+
+def _link(
+    ev: Evidence, lexicons: tuple[Lexicon, Lexicon], config: GlossaryConfig
+) -> list[Proposal]:
+    """Competitive linking of the candidate pairs."""
+    src_lex, tgt_lex = lexicons
+    langs = src_lex.lang, tgt_lex.lang
+    scored = [
+        (confidence(ev, s, t, config), s, t)
+        for s, t in ev.proposed()
+        if compatible(src_lex.candidates[s], tgt_lex.candidates[t], *langs, config.cognate_floor)
+    ]
+    scored.sort(key=lambda x: (-x[0], -ev.aligned[x[1], x[2]], x[1], x[2]))
+    used: tuple[set[str], set[str]] = set(), set()
+    out = []
+    for p, s, t in scored:
+        if p < config.min_confidence or s in used[0] or t in used[1]:
+            continue
+        used[0].add(s)
+        used[1].add(t)
+        best = ev.best.get((s, t))
+        sides = src_lex.candidates[s], tgt_lex.candidates[t]
+        out.append(Proposal(sides, p, best[1] if best else None))
+    return out
+
+
+def _alone(lexicons: tuple[Lexicon, Lexicon], paired: Sequence[Proposal]) -> list[Proposal]:
+    """Unpaired proposals: unlinked candidates with a C-value above 0 (one-word terms: 2 docs)."""
+    out = []
+    for side, lex in enumerate(lexicons):
+        used = {p.sides[side].key for p in paired if p.sides[side] is not None}  # type: ignore[union-attr]
+        for key, c in lex.candidates.items():
+            single = c.type == "term" and " " not in key
+            if key not in used and c.termhood > 0 and (c.docs >= 2 or not single):
+                out.append(Proposal((c, None) if side == 0 else (None, c), 0.0, None))
+    return out
+
+
+def _score(p: Proposal, free: int, config: GlossaryConfig) -> float:
+    sides = [c for c in p.sides if c is not None]
+    n = words(p)
+    docs = sum(c.docs for c in sides)
+    termhood = math.log2(1 + min(n, 3)) * free * (1 + math.log2(max(docs, 1)))
+    weight = 1.0
+    if n == 1 and all(c.type == "term" for c in sides):
+        weight = config.single_word_weight
+    pairing = p.confidence if p.paired else config.unpaired_weight
+    return (1 - math.exp(-termhood / config.termhood_scale)) * weight * pairing
+
+
+def pair_terms(
+    lexicons: tuple[Lexicon, Lexicon],
+    sentences: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]],
+    pairs: Sequence[AlignedPair],
+    config: GlossaryConfig = DEFAULT_CONFIG,
+) -> tuple[list[Entry], tuple[Occurrences, Occurrences]]:
+    """Glossary entries of two languages' candidates, best score first.
+
+    Args:
+        lexicons: the candidates of each language, indexed by surface.
+        sentences: per language, the tokens of each sentence the candidates come from.
+        pairs: the aligned sentence pairs, first language as source.
+        config: pairing settings.
+
+    Returns:
+        The kept entries (module docstring), sorted by score, then keys; and per language the
+        token spans of each candidate key in its sentences.
+    """
+    occurrences = (
+        lexicons[0].occurrences(sentences[0].items()),
+        lexicons[1].occurrences(sentences[1].items()),
+    )
+    ev = gather(pairs, lexicons, config.max_phrase_len, config.cognate_floor, config.global_cognate)
+    paired = _link(ev, lexicons, config)
+    stops = tuple(stopwords(lex.lang.replace("_", "-").split("-")[0].lower()) for lex in lexicons)
+
+    def order(p: Proposal) -> tuple[int, float, int, str, str]:
+        keys = [c.key if c else "" for c in p.sides]
+        return -occurrences_of(p, occurrences), -p.confidence, -words(p), keys[0], keys[1]
+
+    proposals = sorted(paired, key=order) + sorted(_alone(lexicons, paired), key=order)
+    dropped: set[int] = set()
+    for _ in range(MAX_ROUNDS):  # entries that do not recur must not block others: run again
+        selection = Selection(occurrences, sentences, (stops[0], stops[1]), config.selection)
+        for k, p in enumerate(proposals):
+            if k not in dropped:
+                selection.offer(p)
+        kept = selection.recurring()
+        survivors = {id(p) for p, _ in kept}
+        newly = {k for k, p in enumerate(proposals) if id(p) in selection.accepted_ids}
+        newly -= {k for k, p in enumerate(proposals) if id(p) in survivors}
+        if not newly:
+            break
+        dropped |= newly
+    entries = [
+        Entry(*p.sides, p.confidence, free, _score(p, free, config), p.best_pair)
+        for p, free in kept
+        if isinstance(p, Proposal)
+    ]
+    entries.sort(key=lambda e: (-e.score, *(c.key if c else "" for c in (e.src, e.tgt))))
+    return entries, occurrences

@@ -1,0 +1,121 @@
+"""Phrase pairs consistent with a word alignment, and term spans found by their candidate key.
+
+Extraction follows the phrase-based SMT rule (Och & Ney 2004; Koehn et al. 2003): a source span
+``[i1, i2]`` and a target span ``[j1, j2]`` form a pair when at least one link lies inside the
+box and no link leaves it (every link touching one of the spans has its other end in the other
+span). Unaligned target words at the edges of the box may be added, as in Moses. Both spans are
+at most ``max_len`` tokens long.
+
+:class:`Lexicon` maps a token span onto the candidate of one language it is an occurrence of,
+through the same normalisation the candidates were grouped with: every surface form a candidate
+was seen under is indexed by its folded tokens (hyphens as spaces), so a span is looked up by its
+folded tokens and gets the candidate's grouping key (plurals and spacing variants included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from alinea.align.lexical import fold
+from alinea.align.words.tokens import tokenize
+from alinea.glossary.candidates import Candidate
+
+Span = tuple[int, int]  # token indexes, end exclusive
+Occurrences = dict[str, list[tuple[str, int, int]]]  # key -> (sent_id, start, end) token spans
+
+
+def consistent_phrase_pairs(
+    links: Iterable[tuple[int, int]], n_src: int, n_tgt: int, max_len: int = 5
+) -> Iterator[tuple[Span, Span]]:
+    """Every ``(source span, target span)`` consistent with ``links`` (module docstring).
+
+    Args:
+        links: ``(i, j)``: source token ``i`` is linked to target token ``j``.
+        n_src: source tokens.
+        n_tgt: target tokens.
+        max_len: longest span on either side, in tokens.
+
+    Yields:
+        ``((i1, i2), (j1, j2))`` with end-exclusive spans, source spans in order.
+    """
+    by_src: list[list[int]] = [[] for _ in range(n_src)]
+    by_tgt: list[list[int]] = [[] for _ in range(n_tgt)]
+    for i, j in set(links):
+        if 0 <= i < n_src and 0 <= j < n_tgt:
+            by_src[i].append(j)
+            by_tgt[j].append(i)
+    for i1 in range(n_src):
+        for i2 in range(i1, min(n_src, i1 + max_len)):
+            targets = [j for i in range(i1, i2 + 1) for j in by_src[i]]
+            if not targets:
+                continue
+            j1, j2 = min(targets), max(targets)
+            if j2 - j1 >= max_len:
+                continue
+            if any(not i1 <= i <= i2 for j in range(j1, j2 + 1) for i in by_tgt[j]):
+                continue
+            yield from _extended((i1, i2 + 1), j1, j2, by_tgt, max_len)
+
+
+def _extended(
+    src: Span, j1: int, j2: int, by_tgt: Sequence[Sequence[int]], max_len: int
+) -> Iterator[tuple[Span, Span]]:
+    """The minimal target span ``[j1, j2]`` and its extensions over unaligned target words."""
+    start = j1
+    while True:
+        end = j2
+        while True:
+            yield src, (start, end + 1)
+            end += 1
+            if end >= len(by_tgt) or by_tgt[end] or end - start >= max_len:
+                break
+        start -= 1
+        if start < 0 or by_tgt[start] or j2 - start >= max_len:
+            break
+
+
+def surface_key(tokens: Sequence[str]) -> str:
+    """Folded tokens joined by spaces, hyphens as spaces (``Jong-un`` -> ``jong un``)."""
+    return " ".join(part for t in tokens for part in fold(t).split("-") if part)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The candidates of one language, looked up by token spans."""
+
+    lang: str
+    candidates: dict[str, Candidate]  # grouping key -> candidate
+    surfaces: dict[str, str]  # surface_key of every form seen -> grouping key
+    max_len: int
+
+    @classmethod
+    def of(cls, lang: str, candidates: Iterable[Candidate], max_len: int = 5) -> Lexicon:
+        """Index ``candidates`` (all of one language) by their surface forms."""
+        by_key = {c.key: c for c in candidates}
+        surfaces: dict[str, str] = {}
+        for key in sorted(by_key, key=lambda k: (-by_key[k].freq, k)):  # frequent wins a clash
+            for form in (by_key[key].form, *by_key[key].variants):
+                surfaces.setdefault(surface_key(tokenize(form)), key)
+        return cls(lang, by_key, surfaces, max_len)
+
+    def key(self, tokens: Sequence[str]) -> str | None:
+        """The grouping key of the candidate ``tokens`` are an occurrence of, if any."""
+        return self.surfaces.get(surface_key(tokens))
+
+    def spans(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, str]]:
+        """``(start, end, key)`` of every candidate occurrence in a token sequence."""
+        parts = [" ".join(p for p in fold(t).split("-") if p) for t in tokens]
+        for i in range(len(tokens)):
+            for j in range(i + 1, min(len(tokens), i + self.max_len) + 1):
+                key = self.surfaces.get(" ".join(p for p in parts[i:j] if p))
+                if key is not None:
+                    yield i, j, key
+
+    def occurrences(self, sentences: Iterable[tuple[str, Sequence[str]]]) -> Occurrences:
+        """Token spans of every candidate in ``(sent_id, tokens)`` sentences, in input order."""
+        out: Occurrences = {}
+        for sent_id, tokens in sentences:
+            for i, j, key in self.spans(tokens):
+                out.setdefault(key, []).append((sent_id, i, j))
+        return out

@@ -1,0 +1,218 @@
+"""Which proposed entries become glossary entries: one concept per entry, no fragments.
+
+Proposals are visited most frequent first (occurrences over both languages; then more words,
+so that ``comboio blindado`` comes before ``comboio``; then higher pairing confidence), paired
+ones before unpaired ones. A proposal is **rejected** when it is
+
+- a *one-off phrase*: a term with a stop word inside, seen at most once in each language
+  (``violação das restrições``): only a recurring phrase is a fixed expression;
+- *not maximal*: a term always preceded (or always followed) by the same lowercase word, stop
+  words skipped, in a language where it occurs twice or more (``noticias rusa`` is always in
+  ``agencia de noticias rusa``);
+- *crossing*: more than half of its occurrences partly overlap (cross) an occurrence of an
+  accepted entry: ``mútua em caso de agressão`` crosses ``assistência mútua``;
+- a *bad extension*: it contains an accepted entry's key on one side, is a term (not a name or
+  an acronym, :func:`entry_type`), and its other side does not contain the entry's other side
+  (``operação militar russa``/``invasión rusa`` around ``militar``/``militar``), or the entry is
+  a name (``Kim viajou`` around ``Kim``), or the added words hold a stop word and it is rarer
+  than ``extension_share`` times the entry (``Coreia do Norte de fornecer``).
+
+Then every accepted entry must **recur on its own**: its *free* occurrences, those not inside an
+occurrence of a longer accepted entry, number at least ``min_recurrence`` over both languages
+together and at least ``min_free_share`` of all its occurrences (``Norte``, nearly always inside
+``Coreia do Norte``, goes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from alinea.align.lexical import fold
+from alinea.glossary.candidates import Candidate
+from alinea.glossary.phrases import Occurrences
+
+
+class Proposal(Protocol):
+    """A candidate entry: one candidate per side, ``None`` on an unpaired side."""
+
+    @property
+    def sides(self) -> tuple[Candidate | None, Candidate | None]: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class SelectionConfig:
+    """Thresholds of the selection (module docstring)."""
+
+    min_recurrence: int = 2
+    min_free_share: float = 0.25
+    extension_share: float = 0.2
+
+
+def entry_type(sides: Sequence[Candidate | None]) -> str:
+    """The sides' type when they agree, else the more frequent side's (a tie: ``term``)."""
+    present = [c for c in sides if c is not None]
+    types = {c.type for c in present}
+    if len(types) == 1:
+        return present[0].type
+    freqs = sorted((c.freq for c in present), reverse=True)
+    return "term" if freqs[0] == freqs[1] else max(present, key=lambda c: c.freq).type
+
+
+def occurrences_of(p: Proposal, occ: tuple[Occurrences, Occurrences]) -> int:
+    """Occurrences of both sides in their sentences."""
+    return sum(len(o.get(c.key, ())) for c, o in zip(p.sides, occ, strict=True) if c is not None)
+
+
+def words(p: Proposal) -> int:
+    """Words of the longer side's key."""
+    return max(len(c.key.split(" ")) for c in p.sides if c is not None)
+
+
+def _sub_keys(key: str) -> Iterable[tuple[str, list[str]]]:
+    """Every shorter contiguous sub-phrase of ``key`` with the words left around it."""
+    w = key.split(" ")
+    for n in range(1, len(w)):
+        for s in range(len(w) - n + 1):
+            yield " ".join(w[s : s + n]), w[:s] + w[s + n :]
+
+
+def _both_extend(outer: Proposal, inner: Proposal) -> bool:
+    """Whether ``outer`` contains ``inner`` on every side both have."""
+    return all(
+        a is None or b is None or f" {b.key} " in f" {a.key} "
+        for a, b in zip(outer.sides, inner.sides, strict=True)
+    )
+
+
+def _crosses(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(i < a < j < b or a < i < b < j for i, j in spans)
+
+
+@dataclass
+class Selection:
+    """The entries accepted so far and the token spans they occupy."""
+
+    occurrences: tuple[Occurrences, Occurrences]
+    tokens: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]]  # sent_id -> tokens
+    stops: tuple[frozenset[str], frozenset[str]]
+    config: SelectionConfig = field(default_factory=SelectionConfig)
+    accepted: list[Proposal] = field(default_factory=list)
+    _keys: tuple[dict[str, Proposal], dict[str, Proposal]] = field(default_factory=lambda: ({}, {}))
+    _spans: tuple[dict[str, list[tuple[int, int]]], ...] = field(default_factory=lambda: ({}, {}))
+
+    def offer(self, p: Proposal) -> bool:
+        """Accept ``p`` unless it is a one-off phrase, crosses or badly extends an entry."""
+        if (
+            self._one_off_phrase(p)
+            or self._not_maximal(p)
+            or self._crossing(p)
+            or self._bad_extension(p)
+        ):
+            return False
+        self.accepted.append(p)
+        for side, c in enumerate(p.sides):
+            if c is not None:
+                self._keys[side][c.key] = p
+                for sid, i, j in self.occurrences[side].get(c.key, ()):
+                    self._spans[side].setdefault(sid, []).append((i, j))
+        return True
+
+    @property
+    def accepted_ids(self) -> set[int]:
+        """``id()`` of the accepted proposals."""
+        return {id(p) for p in self.accepted}
+
+    def _count(self, side: int, c: Candidate | None) -> int:
+        return len(self.occurrences[side].get(c.key, ())) if c is not None else 0
+
+    def _one_off_phrase(self, p: Proposal) -> bool:
+        """A term with a stop word inside, seen at most once in each language."""
+        inner = any(
+            c is not None and c.type == "term" and set(c.key.split(" ")[1:-1]) & self.stops[side]
+            for side, c in enumerate(p.sides)
+        )
+        return inner and all(self._count(side, c) <= 1 for side, c in enumerate(p.sides))
+
+    def _neighbour(self, side: int, sid: str, k: int, step: int) -> str | None:
+        """The first word from token ``k`` on in direction ``step`` that is not a stop word,
+        folded, when it is a lowercase word; ``None`` at a boundary, punctuation, a capital or a
+        one-letter stop word."""
+        toks = self.tokens[side].get(sid, ())
+        while 0 <= k < len(toks) and fold(toks[k]) in self.stops[side]:
+            if len(toks[k]) == 1:  # "y", "e", "a" join phrases (as in the candidates)
+                return None
+            k += step
+        if not 0 <= k < len(toks) or not toks[k][:1].isalpha() or not toks[k][:1].islower():
+            return None
+        return fold(toks[k])
+
+    def _not_maximal(self, p: Proposal) -> bool:
+        """A term always preceded, or always followed, by the same lowercase word (stop words
+        skipped) in a language where it occurs twice or more: ``noticias rusa`` is always
+        ``agencia de noticias rusa``."""
+        if entry_type(p.sides) != "term":
+            return False
+        for side, c in enumerate(p.sides):
+            spots = self.occurrences[side].get(c.key, ()) if c is not None else ()
+            if len(spots) < 2:
+                continue
+            for step in (-1, 1):
+                seen = {self._neighbour(side, sid, i - 1 if step < 0 else j, step)
+                        for sid, i, j in spots}  # fmt: skip
+                if len(seen) == 1 and None not in seen:
+                    return True
+        return False
+
+    def _crossing(self, p: Proposal) -> bool:
+        crossing = total = 0
+        for side, c in enumerate(p.sides):
+            if c is None:
+                continue
+            for sid, i, j in self.occurrences[side].get(c.key, ()):
+                total += 1
+                crossing += _crosses(i, j, self._spans[side].get(sid, ()))
+        return 2 * crossing > total
+
+    def _bad_extension(self, p: Proposal) -> bool:
+        if entry_type(p.sides) != "term":
+            return False
+        mine = occurrences_of(p, self.occurrences)
+        for side, c in enumerate(p.sides):
+            if c is None:
+                continue
+            for sub, extra in _sub_keys(c.key):
+                inner = self._keys[side].get(sub)
+                if inner is None:
+                    continue
+                if not _both_extend(p, inner) or entry_type(inner.sides) != "term":
+                    return True
+                share = mine / max(1, occurrences_of(inner, self.occurrences))
+                if set(extra) & self.stops[side] and share < self.config.extension_share:
+                    return True
+        return False
+
+    def free(self, p: Proposal) -> tuple[int, int]:
+        """(free, all) occurrences of ``p``: free ones lie in no longer accepted occurrence."""
+        free = total = 0
+        for side, c in enumerate(p.sides):
+            if c is None:
+                continue
+            for sid, i, j in self.occurrences[side].get(c.key, ()):
+                total += 1
+                spans = self._spans[side].get(sid, ())
+                free += not any(a <= i and j <= b and b - a > j - i for a, b in spans)
+        return free, total
+
+    def recurring(self) -> list[tuple[Proposal, int]]:
+        """The accepted entries that recur on their own, with their free occurrences."""
+        out = []
+        for p in self.accepted:
+            free, total = self.free(p)
+            if free >= self.config.min_recurrence and free >= self.config.min_free_share * total:
+                out.append((p, free))
+        return out

@@ -1,0 +1,136 @@
+"""The build's glossary stage: the ``glossary`` frame of the sentence and word alignment frames.
+
+Candidates are mined per language from the non-boilerplate sentences
+(:mod:`alinea.glossary.candidates`), paired across languages (:mod:`alinea.glossary.pairing`)
+and written one row per concept. Each side's example is a real sentence containing the term:
+the sentence of the aligned pair the two sides were extracted from when there is one, else the
+first sentence (in input order) that is part of an aligned pair, else the first sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from alinea.align.words.tokens import tokenize
+from alinea.glossary.association import AlignedPair
+from alinea.glossary.candidates import Candidate, extract_candidates
+from alinea.glossary.pairing import DEFAULT_CONFIG, Entry, GlossaryConfig, pair_terms
+from alinea.glossary.phrases import Lexicon, Occurrences
+from alinea.schema import check_frame, glossary_schema, polars_schema
+
+Row = tuple[str, str, str]  # sent_id, doc_id, text
+
+
+def sentence_rows(sentences: pl.DataFrame, lang: str, dedupe: bool = True) -> list[Row]:
+    """``(sent_id, doc_id, text)`` of the non-boilerplate sentences of ``lang``, in frame order;
+    with ``dedupe``, a sentence repeated in one document is kept once (as candidates count)."""
+    kept = sentences.filter((pl.col("lang") == lang) & ~pl.col("is_boilerplate"))
+    rows: list[Row] = []
+    seen: set[tuple[str, str]] = set()
+    for sid, did, text in kept.select("sent_id", "doc_id", "text").iter_rows():
+        if dedupe and (did, text.strip()) in seen:
+            continue
+        seen.add((did, text.strip()))
+        rows.append((sid, did, text))
+    return rows
+
+
+def aligned_pairs(
+    sentence_pairs: pl.DataFrame, word_alignments: pl.DataFrame, langs: tuple[str, str]
+) -> list[AlignedPair]:
+    """The sentence pairs joined with their word alignments, in ``word_alignments`` order."""
+    l1, l2 = langs
+    columns = ["pair_id", f"{l1}_sent_ids", f"{l2}_sent_ids", "score"]
+    sides = {row[0]: row[1:] for row in sentence_pairs.select(columns).iter_rows()}
+    out = []
+    for row in word_alignments.to_dicts():
+        src_ids, tgt_ids, score = sides.get(row["pair_id"], ((), (), 0.0))
+        out.append(
+            AlignedPair(
+                pair_id=row["pair_id"],
+                src_sent_ids=tuple(src_ids),
+                tgt_sent_ids=tuple(tgt_ids),
+                src_tokens=tuple(row[f"{l1}_tokens"]),
+                tgt_tokens=tuple(row[f"{l2}_tokens"]),
+                links=tuple((int(i), int(j)) for i, j in row["links"]),
+                scores=tuple(float(s) for s in row["link_scores"]),
+                score=float(score),
+            )
+        )
+    return out
+
+
+def term_id(src: Candidate | None, tgt: Candidate | None, langs: tuple[str, str]) -> str:
+    """Stable id of a concept: a hash of the two grouping keys (valid as an XML id)."""
+    keys = "|".join(
+        f"{lang}:{c.key if c else ''}" for lang, c in zip(langs, (src, tgt), strict=True)
+    )
+    return "t" + hashlib.blake2b(keys.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _example(
+    c: Candidate, side: int, entry: Entry, pairs: Sequence[AlignedPair], occ: Occurrences,
+    paired: set[str],
+) -> str:  # fmt: skip
+    """Sentence id of the example of one side (module docstring)."""
+    sids = list(dict.fromkeys(sid for sid, _, _ in occ.get(c.key, ()))) or list(c.sent_ids)
+    if entry.best_pair is not None:
+        pair = pairs[entry.best_pair]
+        own = pair.src_sent_ids if side == 0 else pair.tgt_sent_ids
+        found = [sid for sid in own if sid in sids]
+        if found:
+            return found[0]
+    return next((sid for sid in sids if sid in paired), sids[0])
+
+
+def build_glossary(
+    sentences: pl.DataFrame,
+    sentence_pairs: pl.DataFrame,
+    word_alignments: pl.DataFrame,
+    langs: tuple[str, str],
+    config: GlossaryConfig = DEFAULT_CONFIG,
+) -> pl.DataFrame:
+    """The ``glossary`` frame: one row per concept, best score first (schema-checked)."""
+    schema = glossary_schema(*langs)
+    rows = [sentence_rows(sentences, lang, config.candidates.dedupe_sentences) for lang in langs]
+    lexicons = (
+        Lexicon.of(langs[0], extract_candidates(rows[0], langs[0], config.candidates)),
+        Lexicon.of(langs[1], extract_candidates(rows[1], langs[1], config.candidates)),
+    )
+    tokens = (
+        {sid: tokenize(text) for sid, _, text in rows[0]},
+        {sid: tokenize(text) for sid, _, text in rows[1]},
+    )
+    pairs = aligned_pairs(sentence_pairs, word_alignments, langs)
+    entries, occurrences = pair_terms(lexicons, tokens, pairs, config)
+    texts = dict(zip(sentences["sent_id"], sentences["text"], strict=True))
+    paired = [
+        {sid for p in pairs for sid in (p.src_sent_ids if k == 0 else p.tgt_sent_ids)}
+        for k in (0, 1)
+    ]
+    records = []
+    for e in entries:
+        record: dict[str, Any] = {
+            "term_id": term_id(e.src, e.tgt, langs),
+            "type": e.type,
+            "status": "paired" if e.src and e.tgt else "unpaired",
+            "score": float(np.float32(round(e.score, 6))),
+        }
+        for k, (lang, c) in enumerate(zip(langs, (e.src, e.tgt), strict=True)):
+            sid = _example(c, k, e, pairs, occurrences[k], paired[k]) if c else None
+            record |= {
+                lang: c.form if c else None,
+                f"{lang}_variants": list(c.variants) if c else [],
+                f"{lang}_freq": c.freq if c else 0,
+                f"{lang}_docs": c.docs if c else 0,
+                f"{lang}_example": texts[sid] if sid else None,
+                f"{lang}_example_sent_id": sid,
+            }
+        records.append(record)
+    frame = pl.DataFrame(records, schema=polars_schema(schema))
+    return check_frame(frame, schema, "glossary")
