@@ -110,6 +110,8 @@ def build_summary(result: BuildResult, target: Path, seconds: float) -> dict[str
         "documents": documents.height,
         "sentences": sentences.height,
         "sentence_pairs": result.frames["sentence_pairs"].height,
+        "word_links": int(result.frames["word_alignments"]["links"].list.len().sum()),
+        "glossary_entries": result.frames["glossary"].height,
         "boilerplate_lines": int(sentences["is_boilerplate"].sum()),
         "dropped_blank_lines": int(documents["dropped_blank"].sum()),
         "dropped_duplicate_paragraphs": int(documents["dropped_duplicate"].sum()),
@@ -133,7 +135,11 @@ def print_summary(summary: dict[str, Any]) -> None:
         table.add_row(lang, str(counts["documents"]), str(counts["sentences"]))
     table.add_row("total", str(summary["documents"]), str(summary["sentences"]), style="bold")
     console.print(table)
-    console.print(f"sentence pairs: {summary['sentence_pairs']}", highlight=False)
+    console.print(
+        f"sentence pairs: {summary['sentence_pairs']}   word links: {summary['word_links']}   "
+        f"glossary entries: {summary['glossary_entries']}",
+        highlight=False,
+    )
     console.print(
         f"boilerplate lines flagged: {summary['boilerplate_lines']}   "
         f"blank lines dropped: {summary['dropped_blank_lines']}   "

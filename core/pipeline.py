@@ -19,6 +19,10 @@ from alinea.align.embedders import load_encoder
 from alinea.align.sentences import align_sentences
 from alinea.align.words.stage import align_words
 from alinea.config import BuildConfig
+from alinea.glossary.export_tabular import write_csv, write_omegat
+from alinea.glossary.export_tbx import write_tbx, write_tbx2008
+from alinea.glossary.pairing import GlossaryConfig
+from alinea.glossary.stage import build_glossary
 from alinea.ingest import Progress, Skipped
 from alinea.signature import make_signature
 from alinea.tmx import write_tmx
@@ -59,6 +63,9 @@ def build(
     links = align_words(pairs, ingested.langs, config.words)
     if progress:
         progress("words", 1, 1)
+    glossary = build_glossary(sentences, pairs, links, ingested.langs, GlossaryConfig())
+    if progress:
+        progress("glossary", 1, 1)
     comparable = config.align.mode == "comparable"
     signature = make_signature(
         {
@@ -72,19 +79,32 @@ def build(
             "align": config.align.method_id(),
             "threshold": config.align.threshold(encoder is not None) if comparable else None,
             "words": links["method"][0] if len(links) else config.words.method_id(),
+            "glossary": GlossaryConfig().method_id(),
         }
     )
-    l1, l2 = ingested.langs
-    tmx = partial(write_tmx, pairs=pairs, langs=ingested.langs, signature=signature)
+    l1, l2 = langs = ingested.langs
+    tmx = partial(write_tmx, pairs=pairs, langs=langs, signature=signature)
+    glossary_exports: dict[str, Callable[[Path], None]] = {
+        f"glossary.{l1}-{l2}.tbx": partial(
+            write_tbx, frame=glossary, langs=langs, signature=signature
+        ),
+        f"glossary.{l1}-{l2}.tbx2008.tbx": partial(
+            write_tbx2008, frame=glossary, langs=langs, signature=signature
+        ),
+        f"glossary.{l1}-{l2}.utf8": partial(write_omegat, frame=glossary, langs=langs),
+        f"glossary.{l2}-{l1}.utf8": partial(write_omegat, frame=glossary, langs=(l2, l1)),
+        f"glossary.{l1}-{l2}.csv": partial(write_csv, frame=glossary, langs=langs),
+    }
     return BuildResult(
         frames={
             "sentence_pairs": pairs,
             "word_alignments": links,
+            "glossary": glossary,
             "documents": ingested.documents,
             "sentences": sentences,
         },
         langs=ingested.langs,
         skipped=ingested.skipped,
         signature=signature,
-        exports={f"sentence_pairs.{l1}-{l2}.tmx": tmx},
+        exports={f"sentence_pairs.{l1}-{l2}.tmx": tmx, **glossary_exports},
     )

@@ -24,6 +24,16 @@ CARD_MARKER = "alinea_signature:"
 EXPORTS_README = """# Exports
 
 Exchange formats for translators and CAT tools, written by alinea next to the parquet configs.
+
+- `sentence_pairs.<l1>-<l2>.tmx`: TMX 1.4, one `tu` per sentence pair (score and documents as
+  props), for any CAT tool's translation memory.
+- `glossary.<l1>-<l2>.tbx`: TBX v3, TBX-Basic dialect (`conceptEntry` / `langSec` / `termSec`,
+  variants as extra `termSec`, example sentences as contexts).
+- `glossary.<l1>-<l2>.tbx2008.tbx`: the same in TBX 2008 (`martif`), for tools that read only it.
+- `glossary.<src>-<tgt>.utf8`: OmegaT glossaries (source, target, comment; tab-separated), one
+  per direction: copy one into the project's `glossary/` folder.
+- `glossary.<l1>-<l2>.csv`: CSV (UTF-8 with BOM, language codes as headers) for spreadsheets and
+  CAT tool glossary import.
 """
 
 

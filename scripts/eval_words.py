@@ -20,7 +20,8 @@ Systems:
            ``iter_max`` (max_count 2). No training.
   alinea   ``alinea.align.words.WordAligner(src, tgt, WordAlignConfig(**overrides))``,
            ``fit(training pairs)`` then ``align(test pairs)``; ``--alinea KEY=VALUE``
-           (repeatable) sets config fields (``translation.KEY=VALUE`` for ``TranslationConfig``). If it cannot be imported or fails, its row says why.
+           (repeatable) sets config fields (``translation.KEY=VALUE`` for
+           ``TranslationConfig``). If it cannot be imported or fails, its row says why.
 
 All links are scored as sure: P = |A∩G|/|A|, R = |A∩G|/|G|, F1, AER = 1 − 2|A∩G|/(|A|+|G|),
 micro-averaged over the pairs of a set, printed as percentages. Progress goes to stderr, the

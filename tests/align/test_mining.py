@@ -198,14 +198,13 @@ def test_seed_pairs_never_boilerplate_and_mostly_right() -> None:
     assert len(strong & predicted) >= 8
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3 target not met yet: seed precision 0.947 (18/19)")
 def test_seed_precision_target() -> None:
     predicted, gold, _ = _seed_predictions()
     assert len(predicted & set(gold)) / len(predicted) >= 0.95, sorted(predicted - set(gold))
 
 
 @pytest.mark.xfail(
-    strict=True, reason="issue 3 target not met yet: 8 of 11 strong seed pairs found"
+    strict=True, reason="issue 3 target not met yet: 9 of 11 strong seed pairs found"
 )
 def test_seed_every_strong_pair_found() -> None:
     predicted, gold, _ = _seed_predictions()

@@ -47,13 +47,22 @@ def assert_identical(a: Path, b: Path) -> None:
 
 
 def test_configs_load_offline_with_declared_types(seed_dataset: Path) -> None:
-    from alinea.schema import DOCUMENTS, SENTENCES, features_yaml, sentence_pairs_schema
+    from alinea.schema import (
+        DOCUMENTS,
+        SENTENCES,
+        features_yaml,
+        glossary_schema,
+        sentence_pairs_schema,
+        word_alignments_schema,
+    )
     from datasets import Features, load_dataset
 
     configs = (
         ("documents", DOCUMENTS, 5),
         ("sentences", SENTENCES, None),
         ("sentence_pairs", sentence_pairs_schema("pt", "es"), None),
+        ("word_alignments", word_alignments_schema("pt", "es"), None),
+        ("glossary", glossary_schema("pt", "es"), None),
     )
     for config, schema, rows in configs:
         ds = load_dataset(str(seed_dataset.resolve()), config, split="train")
@@ -101,6 +110,8 @@ def test_card_carries_signature_and_metadata(seed_dataset: Path) -> None:
     assert front["language"] == ["pt", "es"]
     assert {c["config_name"] for c in front["configs"]} == {
         "sentence_pairs",
+        "word_alignments",
+        "glossary",
         "documents",
         "sentences",
     }
