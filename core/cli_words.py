@@ -21,7 +21,7 @@ def wordalign(
     method: Annotated[str, typer.Option(help=MATCHING_HELP)] = "argmax",
     threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Drop links scored below this.")
-    ] = 0.2,
+    ] = 0.5,
     prior: Annotated[
         Path | None, typer.Option(help="Lexical prior from `alinea wordprior` [default: shipped].")
     ] = None,

@@ -5,9 +5,9 @@ posteriors of an HMM alignment model trained by agreement on the pairs themselve
 from a parallel corpus when one is given), optionally blended with orthographic similarity and
 with the similarity of a local transformer model's word embeddings (simalign's embedding
 aligner). simalign's matching (``argmax``: mutual best, ``itermax``, ``match``: max-weight
-bipartite matching) picks the links on that matrix; links scoring at least ``add_score`` are
-added (many-to-many, e.g. PT ``do`` for EN ``of the``); links below ``min_score`` are dropped:
-raising it trades recall for precision.
+bipartite matching) picks the links on that matrix and links scoring below ``min_score`` are
+dropped (raising it trades recall for precision); optionally, links scoring at least
+``add_score`` are added beyond the matching (many-to-many, e.g. PT ``do`` for EN ``of the``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ class WordAlignConfig:
     Attributes:
         matching: simalign's matching on the score matrix: ``argmax``, ``itermax`` or ``match``.
         min_score: links scored below this are dropped (higher = more precise, fewer links).
-        add_score: links scored at least this are kept even if the matching left them out.
+        add_score: links scored at least this are kept even if the matching left them out
+            (``None``: only the matching's links; chosen on XL-WA dev, see the README).
         orthography: weight of orthographic similarity in the score (0 = off).
         agreement: train the two directions by agreement.
         model: a local transformer model (path or cached name) for simalign's embeddings.
@@ -44,8 +45,8 @@ class WordAlignConfig:
     """
 
     matching: str = "argmax"
-    min_score: float = 0.2
-    add_score: float = 0.5
+    min_score: float = 0.5
+    add_score: float | None = None
     orthography: float = 0.0
     agreement: bool = True
     model: str | None = None
@@ -135,7 +136,9 @@ class WordAligner:
     def _choose(self, score: np.ndarray) -> WordAlignment:
         if not score.size:
             return WordAlignment([], [])
-        chosen = match_links(score, self.config.matching) | (score >= self.config.add_score)
+        chosen = match_links(score, self.config.matching)
+        if self.config.add_score is not None:
+            chosen |= score >= self.config.add_score
         chosen &= score >= self.config.min_score
         rows, cols = np.nonzero(chosen)
         links = [(int(i), int(j)) for i, j in zip(rows, cols, strict=True)]

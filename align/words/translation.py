@@ -50,7 +50,7 @@ class TranslationConfig:
     ibm1_iterations: int = 5
     hmm_iterations: int = 5
     null_prob: float = 0.15
-    alpha: float = 1e-4
+    alpha: float = 1e-3
     max_jump: int = 120
     max_train_tokens: int = 120
     batch_cells: int = 3_000_000
