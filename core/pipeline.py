@@ -6,6 +6,9 @@ writes, so a build that fails on bad input has touched nothing on disk.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -39,6 +42,17 @@ class BuildResult:
     exports: dict[str, Callable[[Path], None]] = field(default_factory=dict)
 
 
+def _preload(module: str) -> None:
+    """Import ``module`` in a background thread; a later import waits for it to finish (and
+    reports any failure itself)."""
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
+
+    threading.Thread(target=load, daemon=True).start()
+
+
 def build(
     paths: Sequence[Path], config: BuildConfig, progress: Progress | None = None
 ) -> BuildResult:
@@ -52,6 +66,7 @@ def build(
     Returns:
         The frames and the signature; nothing is written.
     """
+    _preload("simalign")  # torch + transformers take seconds to import: overlap with the stages
     ingested = ingest.ingest(paths, config.ingest, progress)
     sentences = segment.segment_documents(ingested.documents, config.segment)
     if progress:
