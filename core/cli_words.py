@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from alinea.cli import app, check_language_codes, fail
-from alinea.errors import AlineaError, InputNotFoundError, UsageError
+from alinea.cli import app, check_language_codes, fail, require_files
+from alinea.errors import AlineaError, UsageError
 
 MATCHING_HELP = "simalign matching on the link scores: argmax, itermax or match."
 
@@ -42,9 +42,7 @@ def wordalign(
         src_lang, tgt_lang = src_lang.lower(), tgt_lang.lower()
         if prior is not None and no_prior:
             raise UsageError("--prior and --no-prior exclude each other")
-        for path in (file, prior):
-            if path is not None and not path.is_file():
-                raise InputNotFoundError(path, "no such file", "check the path")
+        require_files(file, prior)
         pairs = read_bitext(file)
         config = WordAlignConfig(
             matching=method, min_score=threshold, model=word_model, layer=layer
@@ -84,8 +82,7 @@ def wordprior(
         from alinea.align.words.bitext import read_bitext, save_prior
 
         check_language_codes(src_lang, tgt_lang)
-        if not corpus.is_file():
-            raise InputNotFoundError(corpus, "no such file", "check the path")
+        require_files(corpus)
         pairs = read_bitext(corpus)
         model = AlignmentModel(src_lang.lower(), tgt_lang.lower()).fit(pairs)
         save_prior(out, (src_lang.lower(), tgt_lang.lower()), model.counts(min_count))

@@ -151,13 +151,7 @@ def tbx_tree(frame: pl.DataFrame, langs: tuple[str, str], signature: str) -> ET.
     file_desc = _sub(_sub(root, "tbxHeader"), "fileDesc")
     _sub(_sub(file_desc, "titleStmt"), "title", f"alinea glossary {langs[0]}-{langs[1]}")
     _sub(_sub(file_desc, "sourceDesc"), "p", _source_text(langs, signature))
-    body = _sub(_sub(root, "text"), "body")
-    for concept_id, row in _entries(frame):
-        if _has_term(row, langs):
-            entry = _sub(body, "conceptEntry", id=concept_id)
-            _entry_notes(entry, row, concept_id)
-            _languages(entry, "langSec", "termSec", row, langs)
-    ET.indent(root, space=" ")
+    _body(root, frame, langs, ("conceptEntry", "langSec", "termSec"))
     return ET.ElementTree(root)
 
 
@@ -169,14 +163,23 @@ def martif_tree(frame: pl.DataFrame, langs: tuple[str, str], signature: str) -> 
     _sub(_sub(file_desc, "titleStmt"), "title", f"alinea glossary {langs[0]}-{langs[1]}")
     _sub(_sub(file_desc, "sourceDesc"), "p", _source_text(langs, signature))
     _sub(_sub(header, "encodingDesc"), "p", "TBXBasicXCSV02.xcs", type="XCSURI")
+    _body(root, frame, langs, ("termEntry", "langSet", "tig"))
+    return ET.ElementTree(root)
+
+
+def _body(
+    root: ET.Element, frame: pl.DataFrame, langs: tuple[str, str], tags: tuple[str, str, str]
+) -> None:
+    """``text/body`` with one entry per concept that has a term; ``tags`` name the entry,
+    language and term levels (TBX v3 and TBX 2008 differ only in them), then indent."""
+    entry_tag, lang_tag, term_tag = tags
     body = _sub(_sub(root, "text"), "body")
     for concept_id, row in _entries(frame):
         if _has_term(row, langs):
-            entry = _sub(body, "termEntry", id=concept_id)
+            entry = _sub(body, entry_tag, id=concept_id)
             _entry_notes(entry, row, concept_id)
-            _languages(entry, "langSet", "tig", row, langs)
+            _languages(entry, lang_tag, term_tag, row, langs)
     ET.indent(root, space=" ")
-    return ET.ElementTree(root)
 
 
 def _write(path: Path, tree: ET.ElementTree, prolog: str) -> None:

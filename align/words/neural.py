@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from alinea.align.embedders import hub_offline
 from alinea.errors import ModelNotAvailableError, UsageError
 
 
@@ -20,8 +21,7 @@ class SimalignEmbeddings:
     per word, cosine rescaled to [0, 1], as simalign's ``token_type="word"``)."""
 
     def __init__(self, model: str, layer: int = 8) -> None:
-        os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers is imported: never reach the hub
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        hub_offline()
         try:
             from simalign import SentenceAligner
             from simalign.simalign import EmbeddingLoader

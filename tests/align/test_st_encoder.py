@@ -3,7 +3,6 @@ a model that is not on the machine: a clear error, with the network never touche
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import numpy as np
@@ -44,15 +43,6 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     saved = folder / "sentence-model"
     SentenceTransformer(modules=[transformer, pooling], device="cpu").save(str(saved))
     return saved
-
-
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("alinea tried to open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def test_local_model_by_path_encodes_unit_vectors(tiny_model: Path, no_network: None) -> None:

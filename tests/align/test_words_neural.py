@@ -3,7 +3,6 @@ model that is not on the machine: a clear error, with the network never touched.
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -35,15 +34,6 @@ def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     BertModel(config).save_pretrained(folder)
     return folder
-
-
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("alinea tried to open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def test_local_model_scores_every_token_pair(tiny_bert: Path, no_network: None) -> None:
