@@ -24,7 +24,8 @@ def acronym_letters(token: str) -> str:
     return "".join(c for c in fold(token).upper() if c.isalpha())
 
 
-def _initials(words: Sequence[str]) -> str:
+def initials(words: Sequence[str]) -> str:
+    """The folded first letters of ``words``."""
     return "".join(acronym_letters(next((c for c in w if c.isalpha()), "")) for w in words)
 
 
@@ -34,7 +35,7 @@ def spells(acronym: str, words: Sequence[str], stops: Sequence[bool]) -> bool:
         return False
     letters = acronym_letters(acronym)
     content = [w for w, s in zip(words, stops, strict=True) if not s]
-    return letters in (_initials(content), _initials(words))
+    return letters in (initials(content), initials(words))
 
 
 def find_expansions(

@@ -12,8 +12,9 @@ For a source key ``s`` and a target key ``t`` over the aligned sentence pairs:
 
 Pairs are proposed by the phrase extraction, by cognates co-occurring in an aligned sentence pair
 (``cog >= cognate_floor``), and by close cognates anywhere in the corpus (``cog >=
-global_cognate``, among names, acronyms and terms with a C-value): ``Kim Jong-un`` and
-``conversações``/``conversaciones`` need no shared sentence pair.
+global_cognate``, among names, acronyms and terms with a C-value, or between such a candidate and
+a once-seen multiword term): ``Kim Jong-un`` and ``conversações``/``conversaciones`` need no
+shared sentence pair.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from alinea.align.words.orthography import MIN_COGNATE_CHARS, spelling
 from alinea.align.words.tokens import tokenize
-from alinea.glossary.acronyms import acronym_letters
+from alinea.glossary.acronyms import acronym_letters, is_acronym
 from alinea.glossary.candidates import Candidate
 from alinea.glossary.phrases import Lexicon, consistent_phrase_pairs, surface_key
 
@@ -67,7 +69,12 @@ class Evidence:
 
 
 def _spelled(c: Candidate, lang: str) -> str:
-    return " ".join(spelling(w, lang) for w in c.key.split(" "))
+    return _spelled_key(c.key, lang)
+
+
+@cache
+def _spelled_key(key: str, lang: str) -> str:
+    return " ".join(spelling(w, lang) for w in key.split(" "))
 
 
 def cognate(a: Candidate, b: Candidate, lang_a: str, lang_b: str) -> float:
@@ -82,9 +89,11 @@ def cognate(a: Candidate, b: Candidate, lang_a: str, lang_b: str) -> float:
 
 def compatible(a: Candidate, b: Candidate, lang_a: str, lang_b: str, floor: float) -> bool:
     """Whether the types of ``a`` and ``b`` allow a pair: an acronym pairs with an acronym, or
-    with a term whose spelling is close to the expansion the text gives for it (at ``floor``)."""
+    with a term whose spelling is close to the expansion the text gives for it (at ``floor``);
+    a multiword candidate holding an acronym needs one on the other side too (``agência
+    noticiosa russa TASS`` is not ``agencia de noticias rusa Interfax``)."""
     if (a.type == "acronym") == (b.type == "acronym"):
-        return True
+        return a.type == "acronym" or _holds_acronym(a) == _holds_acronym(b)
     acronym, other, lang_o = (a, b, lang_b) if a.type == "acronym" else (b, a, lang_a)
     if acronym.expansion is None:
         return False
@@ -105,8 +114,8 @@ def _cognates(
     sim /= 100.0
     acr_a = np.array([c.type == "acronym" for c in src])
     acr_b = np.array([c.type == "acronym" for c in tgt])
-    letters_a = np.array([acronym_letters(c.form) for c in src], dtype=object)
-    letters_b = np.array([acronym_letters(c.form) for c in tgt], dtype=object)
+    letters_a = np.array([_letters(c) for c in src], dtype=object)
+    letters_b = np.array([_letters(c) for c in tgt], dtype=object)
     same_letters = (letters_a[:, None] == letters_b[None, :]) & acr_a[:, None] & acr_b[None, :]
     short = (np.array([len(x) for x in a])[:, None] < MIN_COGNATE_CHARS) | (
         np.array([len(x) for x in b])[None, :] < MIN_COGNATE_CHARS
@@ -169,6 +178,19 @@ def _box_score(
     return sum(s for _, _, s in inside) / len(inside) * linked / size
 
 
+def _letters(c: Candidate) -> str:
+    return acronym_letters(c.form) if c.type == "acronym" else ""
+
+
+def _holds_acronym(c: Candidate) -> bool:
+    return _has_acronym(c.form)
+
+
+@cache
+def _has_acronym(form: str) -> bool:
+    return any(is_acronym(w) for w in form.split())
+
+
 def _pair_cognates(
     ev: Evidence,
     src_keys: Sequence[str],
@@ -190,19 +212,54 @@ def _pair_cognates(
 
 
 def _global_cognates(ev: Evidence, lexicons: tuple[Lexicon, Lexicon], threshold: float) -> None:
+    """Close cognates anywhere in the corpus: recurring candidates of both languages, and a
+    recurring candidate with a once-seen multiword one of the same length and initial
+    (``cooperación técnico-militar`` twice in ES, ``cooperação técnico-militar`` once in PT)."""
     src_lex, tgt_lex = lexicons
-    src = sorted(filter(_recurring, src_lex.candidates.values()), key=_by_key)
-    tgt = sorted(filter(_recurring, tgt_lex.candidates.values()), key=_by_key)
+    src = sorted(src_lex.candidates.values(), key=_by_key)
+    tgt = sorted(tgt_lex.candidates.values(), key=_by_key)
+    _add_cognates(ev, [c for c in src if _recurring(c)], [c for c in tgt if _recurring(c)],
+                  lexicons, threshold)  # fmt: skip
+    for a, b in (
+        ([c for c in src if _recurring(c)], [c for c in tgt if _one_off_phrase(c)]),
+        ([c for c in src if _one_off_phrase(c)], [c for c in tgt if _recurring(c)]),
+    ):
+        blocks_a, blocks_b = _blocks(a, src_lex.lang), _blocks(b, tgt_lex.lang)
+        for block, members in blocks_a.items():
+            if block in blocks_b:
+                _add_cognates(ev, members, blocks_b[block], lexicons, threshold)
+
+
+def _add_cognates(
+    ev: Evidence,
+    src: Sequence[Candidate],
+    tgt: Sequence[Candidate],
+    lexicons: tuple[Lexicon, Lexicon],
+    threshold: float,
+) -> None:
     if not src or not tgt:
         return
-    sim = _cognates(src, tgt, src_lex.lang, tgt_lex.lang)
+    sim = _cognates(src, tgt, lexicons[0].lang, lexicons[1].lang)
     for i, j in zip(*np.nonzero(sim >= threshold), strict=True):
         ev.cognates[src[i].key, tgt[j].key] = float(sim[i, j])
+
+
+def _blocks(candidates: Iterable[Candidate], lang: str) -> dict[tuple[int, str], list[Candidate]]:
+    """Candidates by word count and first letter of their spelling (cognate blocking)."""
+    out: dict[tuple[int, str], list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        out[len(c.key.split(" ")), _spelled(c, lang)[:1]].append(c)
+    return out
 
 
 def _recurring(c: Candidate) -> bool:
     """Names and acronyms, and terms with a C-value (seen at least twice)."""
     return c.type != "term" or c.termhood > 0
+
+
+def _one_off_phrase(c: Candidate) -> bool:
+    """A multiword term seen too rarely for a C-value."""
+    return not _recurring(c) and " " in c.key
 
 
 def _by_key(c: Candidate) -> str:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 
 from alinea.align.lexical import fold
 from alinea.align.words.tokens import tokenize
-from alinea.glossary.acronyms import acronym_letters, find_expansions, spells
+from alinea.glossary.acronyms import acronym_letters, find_expansions, initials
 from alinea.glossary.analysis import Sentence, Token, analyse
 from alinea.glossary.inflection import singular
 from alinea.glossary.stopwords import stopwords
@@ -212,16 +212,21 @@ def _forms(g: _Group, kind: str) -> tuple[str, tuple[str, ...]]:
     return form, tuple(variants)
 
 
-def _by_initials(acronym: str, names: Sequence[Candidate], stops: frozenset[str]) -> str | None:
-    """The most frequent name candidate whose initials spell ``acronym`` (3+ letters)."""
-    if len(acronym_letters(acronym)) < 3:
-        return None
+def _initials_index(names: Sequence[Candidate], stops: frozenset[str]) -> dict[str, str]:
+    """Acronym letters (3+) -> the most frequent name candidate whose initials spell them."""
+    index: dict[str, str] = {}
     for c in names:  # most frequent first
         words = tokenize(c.form)
+        if len(words) < 2:
+            continue
         flags = [fold(w) in stops and not w[:1].isupper() for w in words]
-        if len(words) > 1 and spells(acronym, words, flags):
-            return c.form
-    return None
+        if flags[0] or flags[-1]:
+            continue
+        content = [w for w, f in zip(words, flags, strict=True) if not f]
+        for letters in (initials(content), initials(words)):
+            if len(letters) >= 3:
+                index.setdefault(letters, c.form)
+    return index
 
 
 def extract_candidates(
@@ -291,10 +296,11 @@ def extract_candidates(
     out.sort(key=lambda c: (-c.termhood, -c.freq, c.key))
     if config.link_by_initials:
         names = sorted((c for c in out if c.type == "name"), key=lambda c: (-c.freq, c.key))
+        by_initials = _initials_index(names, stops)
         out = [
             c
             if c.type != "acronym" or c.expansion
-            else replace(c, expansion=_by_initials(c.form, names, stops))
+            else replace(c, expansion=by_initials.get(acronym_letters(c.form)))
             for c in out
         ]
     return out

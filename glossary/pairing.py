@@ -211,8 +211,8 @@ def pair_terms(
                 selection.offer(p)
         kept = selection.recurring()
         survivors = {id(p) for p, _ in kept}
-        newly = {k for k, p in enumerate(proposals) if id(p) in selection.accepted_ids}
-        newly -= {k for k, p in enumerate(proposals) if id(p) in survivors}
+        accepted = selection.accepted_ids
+        newly = {k for k, p in enumerate(proposals) if id(p) in accepted and id(p) not in survivors}
         if not newly:
             break
         dropped |= newly

@@ -18,7 +18,8 @@ ones before unpaired ones. A proposal is **rejected** when it is
   than ``extension_share`` times the entry (``Coreia do Norte de fornecer``).
 
 Then every accepted entry must **recur on its own**: its *free* occurrences, those not inside an
-occurrence of a longer accepted entry, number at least ``min_recurrence`` over both languages
+occurrence of a longer accepted entry (a name may follow lowercase words of one: ``plaza Kim Il
+Sung``), number at least ``min_recurrence`` over both languages
 together and at least ``min_free_share`` of all its occurrences (``Norte``, nearly always inside
 ``Coreia do Norte``, goes).
 """
@@ -54,11 +55,17 @@ class SelectionConfig:
 
 
 def entry_type(sides: Sequence[Candidate | None]) -> str:
-    """The sides' type when they agree, else the more frequent side's (a tie: ``term``)."""
+    """The sides' type when they agree; a name when the other side is a term with a capital
+    (``Praça Kim Il-sung`` / ``plaza Kim Il Sung``); else the more frequent side's (a tie:
+    ``term``)."""
     present = [c for c in sides if c is not None]
     types = {c.type for c in present}
     if len(types) == 1:
         return present[0].type
+    if types == {"name", "term"} and any(
+        w[:1].isupper() for c in present if c.type == "term" for w in c.form.split()
+    ):
+        return "name"
     freqs = sorted((c.freq for c in present), reverse=True)
     return "term" if freqs[0] == freqs[1] else max(present, key=lambda c: c.freq).type
 
@@ -197,15 +204,22 @@ class Selection:
         return False
 
     def free(self, p: Proposal) -> tuple[int, int]:
-        """(free, all) occurrences of ``p``: free ones lie in no longer accepted occurrence."""
+        """(free, all) occurrences of ``p``: free ones lie in no longer accepted occurrence,
+        except a name after lowercase words (a common noun heading a longer name: ``Kim Il
+        Sung`` in ``plaza Kim Il Sung`` names the man too)."""
+        name = entry_type(p.sides) == "name"
         free = total = 0
         for side, c in enumerate(p.sides):
             if c is None:
                 continue
             for sid, i, j in self.occurrences[side].get(c.key, ()):
                 total += 1
-                spans = self._spans[side].get(sid, ())
-                free += not any(a <= i and j <= b and b - a > j - i for a, b in spans)
+                toks = self.tokens[side].get(sid, ())
+                free += not any(
+                    a <= i and j <= b and b - a > j - i
+                    and not (name and all(t[:1].islower() for t in [*toks[a:i], *toks[j:b]]))
+                    for a, b in self._spans[side].get(sid, ())
+                )  # fmt: skip
         return free, total
 
     def recurring(self) -> list[tuple[Proposal, int]]:

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from alinea.align.lexical import fold
 from alinea.align.words.tokens import tokenize
+from alinea.glossary.association import compatible
+from alinea.glossary.candidates import Candidate
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.phrases import consistent_phrase_pairs
 from alinea.glossary.stage import build_glossary
@@ -75,12 +77,20 @@ PAIRS = [  # pt, es, linked words (first occurrences)
      "O=El comboio=tren blindado=blindado chegou=llegó a=a Moscovo=Moscú .=."),
     ("A assistência mútua é essencial.", "La asistencia mutua es esencial.",
      "A=La assistência=asistencia mútua=mutua é=es essencial=esencial .=."),
+    ("Dançaram na Praça Kim Il-sung.", "Bailaron en la plaza Kim Il Sung.",
+     "Dançaram=Bailaron na=en Praça=plaza Kim=Kim Il-sung=Il Il-sung=Sung .=."),
 ]  # fmt: skip
-PT_ALONE = ["O aeroporto fechou cedo."]
+PT_ALONE = [
+    "O aeroporto fechou cedo.",
+    "Falaram de cooperação técnico-militar.",  # once, no pair: a cognate recurs in ES
+]
 ES_ALONE = [
     "Las sanciones económicas siguen vigentes.",
     "Europa prepara nuevas sanciones económicas.",
     "Un aeropuerto lejano.",
+    "Firmaron una cooperación técnico-militar.",
+    "La cooperación técnico-militar sigue.",
+    "Llegó a la plaza Kim Il Sung.",
 ]
 
 
@@ -140,6 +150,10 @@ def entry(pt: str | None, es: str | None) -> dict | None:
         ("NATO", "OTAN", "acronym"),  # spelled differently: through the links
         ("comboio blindado", "tren blindado", "term"),  # once per language: recurs as a concept
         ("Moscovo", "Moscú", "name"),
+        # seen once in PT, in no aligned pair: paired as a close cognate of a recurring ES term
+        ("cooperação técnico-militar", "cooperación técnico-militar", "term"),
+        ("Praça Kim Il-sung", "plaza Kim Il Sung", "name"),  # a capital on each side: a name
+        ("Kim Il-sung", "Kim Il Sung", "name"),  # free after the lowercase head "plaza"
     ],
 )
 def test_pairs_found(pt: str, es: str, kind: str) -> None:
@@ -147,6 +161,17 @@ def test_pairs_found(pt: str, es: str, kind: str) -> None:
     assert row is not None, synthetic_glossary().select("pt", "es")
     assert row["status"] == "paired" and row["type"] == kind
     assert 0 < row["score"] <= 1
+
+
+def test_acronym_inside_a_term_needs_one_on_the_other_side() -> None:
+    def term(lang: str, form: str) -> Candidate:
+        return Candidate(lang, form, fold(form).lower(), "term", (), 1, 1, ("s",), 0.0, None)
+
+    tass = term("pt", "agência russa TASS")
+    assert not compatible(tass, term("es", "agencia rusa Interfax"), "pt", "es", 0.5)
+    assert compatible(tass, term("es", "agencia rusa TASS"), "pt", "es", 0.5)
+    assert compatible(term("pt", "cimeira da NATO"), term("es", "cumbre de la OTAN"), "pt", "es", 0.5)
+    assert compatible(term("pt", "agência russa"), term("es", "agencia rusa"), "pt", "es", 0.5)
 
 
 def test_unpaired_entries_kept_only_when_recurring() -> None:
@@ -195,7 +220,7 @@ def seed_glossary() -> pl.DataFrame:
 
 def test_seed_gold_recall_and_targets(seed_glossary: pl.DataFrame) -> None:
     found, missing = ev.recall(seed_glossary, ev.read_tsv(ev.GOLDEN / "seed_glossary.tsv"))
-    assert found >= 38, missing  # measured: 38 of 40 (95%)
+    assert found >= 39, missing  # measured: 39 of 40 (97.5%)
     correct, _ = ev.precision(
         seed_glossary, ev.read_tsv(ev.GOLDEN / "seed_glossary_top50_judgements.tsv")
     )
