@@ -28,9 +28,10 @@
        score = (1 - exp(-T / termhood_scale)) * W * P
 
    ``words`` is the longer key's word count, ``free`` the free occurrences and ``docs`` the
-   documents of both languages; ``W`` is 1 for names, acronyms and multiword terms and
-   ``single_word_weight`` for one-word terms (plain words rank below terms); unpaired entries
-   take ``P = unpaired_weight``.
+   documents of both languages; ``W`` is 1 for names, acronyms and multiword terms and, for a
+   one-word term, the geometric mean of its sides' domain specificity
+   (:func:`alinea.glossary.generality.specificity`: ``ano``, common in any text, ranks below
+   ``munições``); unpaired entries take ``P = unpaired_weight``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from dataclasses import dataclass, field
 
 from alinea.glossary.association import AlignedPair, Evidence, compatible, gather
 from alinea.glossary.candidates import Candidate, CandidateConfig
+from alinea.glossary.generality import specificity
 from alinea.glossary.phrases import Lexicon, Occurrences
 from alinea.glossary.selection import (
     Selection,
@@ -67,8 +69,9 @@ class GlossaryConfig:
     min_confidence: float = 0.2  # weaker candidate pairs are not pairs
     dice_prior: float = 2.0  # added to the Dice denominator: one shared pair is no proof
     termhood_scale: float = 6.0
-    single_word_weight: float = 0.4
     unpaired_weight: float = 0.3
+    general_midpoint: float | None = 5.0  # Zipf frequency where a one-word term halves (None: off)
+    general_width: float = 0.5
 
     def method_id(self) -> str:
         """Versioned id of the candidates and pairing methods."""
@@ -166,8 +169,10 @@ def _score(p: Proposal, free: int, config: GlossaryConfig) -> float:
     docs = sum(c.docs for c in sides)
     termhood = math.log2(1 + min(n, 3)) * free * (1 + math.log2(max(docs, 1)))
     weight = 1.0
-    if n == 1 and all(c.type == "term" for c in sides):
-        weight = config.single_word_weight
+    if n == 1 and config.general_midpoint is not None and all(c.type == "term" for c in sides):
+        spec = [specificity(c.form, c.lang, config.general_midpoint, config.general_width)
+                for c in sides]  # fmt: skip
+        weight = math.prod(spec) ** (1 / len(spec))
     pairing = p.confidence if p.paired else config.unpaired_weight
     return (1 - math.exp(-termhood / config.termhood_scale)) * weight * pairing
 

@@ -170,7 +170,9 @@ def test_acronym_inside_a_term_needs_one_on_the_other_side() -> None:
     tass = term("pt", "agência russa TASS")
     assert not compatible(tass, term("es", "agencia rusa Interfax"), "pt", "es", 0.5)
     assert compatible(tass, term("es", "agencia rusa TASS"), "pt", "es", 0.5)
-    assert compatible(term("pt", "cimeira da NATO"), term("es", "cumbre de la OTAN"), "pt", "es", 0.5)
+    assert compatible(
+        term("pt", "cimeira da NATO"), term("es", "cumbre de la OTAN"), "pt", "es", 0.5
+    )
     assert compatible(term("pt", "agência russa"), term("es", "agencia rusa"), "pt", "es", 0.5)
 
 
