@@ -101,7 +101,8 @@ class Lexicon:
 
     def key(self, tokens: Sequence[str]) -> str | None:
         """The grouping key of the candidate ``tokens`` are an occurrence of, if any."""
-        return self.surfaces.get(surface_key(tokens))
+        key = self.surfaces.get(surface_key(tokens))
+        return None if key is None or self._lowercase_acronym(tokens, key) else key
 
     def spans(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, str]]:
         """``(start, end, key)`` of every candidate occurrence in a token sequence."""
@@ -109,8 +110,12 @@ class Lexicon:
         for i in range(len(tokens)):
             for j in range(i + 1, min(len(tokens), i + self.max_len) + 1):
                 key = self.surfaces.get(" ".join(p for p in parts[i:j] if p))
-                if key is not None:
+                if key is not None and not self._lowercase_acronym(tokens[i:j], key):
                     yield i, j, key
+
+    def _lowercase_acronym(self, tokens: Sequence[str], key: str) -> bool:
+        """An acronym is never written in lowercase: ``de`` is not ``DE``."""
+        return self.candidates[key].type == "acronym" and not tokens[0][:1].isupper()
 
     def occurrences(self, sentences: Iterable[tuple[str, Sequence[str]]]) -> Occurrences:
         """Token spans of every candidate in ``(sent_id, tokens)`` sentences, in input order."""

@@ -14,8 +14,9 @@ ones before unpaired ones. A proposal is **rejected** when it is
 - a *bad extension*: it contains an accepted entry's key on one side, is a term (not a name or
   an acronym, :func:`entry_type`), and its other side does not contain the entry's other side
   (``operação militar russa``/``invasión rusa`` around ``militar``/``militar``), or the entry is
-  a name (``Kim viajou`` around ``Kim``), or the added words hold a stop word and it is rarer
-  than ``extension_share`` times the entry (``Coreia do Norte de fornecer``).
+  a name (``Kim viajou`` around ``Kim``), or the added words hold a stop word and a content
+  word that is no entry, and it is rarer than ``extension_share`` times the entry (``Coreia do
+  Norte de fornecer``; ``dor de garganta`` around ``dor`` and ``garganta`` stays).
 
 Then every accepted entry must **recur on its own**: its *free* occurrences, those not inside an
 occurrence of a longer accepted entry (a name may follow lowercase words of one: ``plaza Kim Il
@@ -93,6 +94,14 @@ def _both_extend(outer: Proposal, inner: Proposal) -> bool:
     return all(
         a is None or b is None or f" {b.key} " in f" {a.key} "
         for a, b in zip(outer.sides, inner.sides, strict=True)
+    )
+
+
+def _lowercase_in(inner: Proposal, sub: str, outer: Candidate) -> bool:
+    """Whether acronym entry ``inner`` (key ``sub``) is only lowercase words in ``outer``'s
+    form: ``de`` in ``período de incubação`` is not the acronym ``DE``."""
+    return entry_type(inner.sides) == "acronym" and not any(
+        w[:1].isupper() and fold(w) == sub for w in outer.form.split()
     )
 
 
@@ -194,12 +203,14 @@ class Selection:
                 continue
             for sub, extra in _sub_keys(c.key):
                 inner = self._keys[side].get(sub)
-                if inner is None:
+                if inner is None or _lowercase_in(inner, sub, c):
                     continue
                 if not _both_extend(p, inner) or entry_type(inner.sides) != "term":
                     return True
                 share = mine / max(1, occurrences_of(inner, self.occurrences))
-                if set(extra) & self.stops[side] and share < self.config.extension_share:
+                stops = set(extra) & self.stops[side]
+                loose = any(w not in self._keys[side] for w in extra if w not in stops)
+                if stops and loose and share < self.config.extension_share:
                     return True
         return False
 
