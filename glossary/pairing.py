@@ -1,4 +1,4 @@
-"""Bilingual pairing of term candidates into glossary entries (method ``phrase-pair.v1``).
+"""Bilingual pairing of term candidates into glossary entries (method ``phrase-pair.v2``).
 
 1. **Confidence** of a candidate pair ``(s, t)`` (counts of :mod:`alinea.glossary.association`)
    combines alignment evidence ``A`` and cognate evidence ``K`` by a noisy OR::
@@ -53,7 +53,7 @@ from alinea.glossary.selection import (
 )
 from alinea.glossary.stopwords import stopwords
 
-METHOD_ID = "phrase-pair.v1"
+METHOD_ID = "phrase-pair.v2"
 MAX_ROUNDS = 4
 
 

@@ -8,6 +8,8 @@ aligner). simalign's matching (``argmax``: mutual best, ``itermax``, ``match``: 
 bipartite matching) picks the links on that matrix and links scoring below ``min_score`` are
 dropped (raising it trades recall for precision); optionally, links scoring at least
 ``add_score`` are added beyond the matching (many-to-many, e.g. PT ``do`` for EN ``of the``).
+Then the links grow (as grow-diag without the diagonal): a neighbour of a link in its row or
+column scoring at least ``grow_score`` is added while one of its two tokens has no link yet.
 """
 
 from __future__ import annotations
@@ -33,9 +35,13 @@ class WordAlignConfig:
 
     Attributes:
         matching: simalign's matching on the score matrix: ``argmax``, ``itermax`` or ``match``.
-        min_score: links scored below this are dropped (higher = more precise, fewer links).
+        min_score: matched links scored below this are dropped (higher = more precise, fewer
+            links; grown links need ``grow_score`` only).
         add_score: links scored at least this are kept even if the matching left them out
             (``None``: only the matching's links; chosen on XL-WA dev, see the README).
+        grow_score: a link's row or column neighbour scored at least this is added while one
+            of its tokens is unaligned, repeatedly (contractions: PT ``da`` for ES ``de la``;
+            ``None``: off; chosen on XL-WA dev).
         orthography: weight of orthographic similarity in the score (0 = off).
         agreement: train the two directions by agreement.
         model: a local transformer model (path or cached name) for simalign's embeddings.
@@ -47,6 +53,7 @@ class WordAlignConfig:
     matching: str = "argmax"
     min_score: float = 0.5
     add_score: float | None = None
+    grow_score: float | None = 0.3
     orthography: float = 0.0
     agreement: bool = True
     model: str | None = None
@@ -60,7 +67,7 @@ class WordAlignConfig:
             parts.append("orth")
         if self.model:
             parts.append("simalign-emb")
-        return "+".join(parts) + f"-{self.matching}.v1"
+        return "+".join(parts) + f"-{self.matching}.v2"
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,8 @@ class WordAligner:
         if self.config.add_score is not None:
             chosen |= score >= self.config.add_score
         chosen &= score >= self.config.min_score
+        if self.config.grow_score is not None:
+            chosen = grow_links(score, chosen, self.config.grow_score)
         rows, cols = np.nonzero(chosen)
         links = [(int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
         return WordAlignment(links, [float(score[i, j]) for i, j in links])
@@ -155,3 +164,25 @@ def match_links(score: np.ndarray, matching: str) -> np.ndarray:
     if matching == "itermax":
         return np.asarray(SentenceAligner.iter_max(score) > 0)
     return np.asarray(SentenceAligner.get_max_weight_match(score) > 0)
+
+
+def grow_links(score: np.ndarray, chosen: np.ndarray, threshold: float) -> np.ndarray:
+    """``chosen`` plus the row and column neighbours of its links scoring at least
+    ``threshold`` whose source or target token is still unaligned, best first, until none is
+    left."""
+    chosen = chosen.copy()
+    while True:
+        near = np.zeros_like(chosen)
+        near[1:] |= chosen[:-1]
+        near[:-1] |= chosen[1:]
+        near[:, 1:] |= chosen[:, :-1]
+        near[:, :-1] |= chosen[:, 1:]
+        rows, cols = np.nonzero(near & ~chosen & (score >= threshold))
+        src_linked, tgt_linked = np.asarray(chosen.any(1)), np.asarray(chosen.any(0))
+        grown = False
+        for k in np.argsort(-score[rows, cols], kind="stable"):
+            i, j = rows[k], cols[k]
+            if not (src_linked[i] and tgt_linked[j]):
+                chosen[i, j] = src_linked[i] = tgt_linked[j] = grown = True
+        if not grown:
+            return chosen

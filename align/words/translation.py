@@ -45,6 +45,11 @@ class TranslationConfig:
         batch_cells: bound on ``batch x target length x states`` per forward-backward batch.
         cognate_prior: pseudo-count added to every co-occurring word pair whose orthographic
             similarity reaches ``cognate_min_similarity`` (times that similarity).
+        backoff: pseudo-count mass a source word receives, spread like the expected counts of
+            its prefix class (see ``backoff_prefix``): a rare word borrows the translations of
+            its inflected forms, a frequent one hardly notices (0 = off).
+        backoff_prefix: words are grouped by their first ``backoff_prefix`` characters (both
+            sides; shorter words are their own group).
     """
 
     ibm1_iterations: int = 5
@@ -56,6 +61,8 @@ class TranslationConfig:
     batch_cells: int = 3_000_000
     cognate_prior: float = 2.0
     cognate_min_similarity: float = 0.7
+    backoff: float = 4.0
+    backoff_prefix: int = 4
 
 
 @dataclass
@@ -146,7 +153,7 @@ class HmmDirection:
             prior_vec = np.bincount(slots, prior_counts, minlength=len(self._keys) + 1)[:-1]
             self._prior_jumps = prior.jumps.copy()
         self._table = np.full(len(self._keys), 1.0)  # IBM-1 starts uniform
-        return _Corpus(encoded, cells, prior_vec)
+        return _Corpus(encoded, cells, prior_vec, self._prefix_classes())
 
     def e_step(self, corpus: _Corpus, hmm: bool) -> tuple[np.ndarray, np.ndarray]:
         """Posteriors of every cell of the corpus (in ``concat(cells)`` order) and expected
@@ -174,7 +181,10 @@ class HmmDirection:
         E-steps, the jump distribution."""
         flat = np.concatenate([np.zeros(0, np.int64), *corpus.cells])
         self._expected = np.bincount(flat, post, minlength=len(self._keys) + 1)[:-1]
-        self._normalise(self._expected + corpus.prior)
+        counts = self._expected + corpus.prior
+        if self.config.backoff > 0:
+            counts += self._backoff(counts, *corpus.classes)
+        self._normalise(counts)
         if jumps is not None:
             self.jumps = jumps + self._prior_jumps + 1e-3
 
@@ -200,6 +210,26 @@ class HmmDirection:
         sim[src_ids == 0] = 0.0  # NULL
         sim[sim < self.config.cognate_min_similarity] = 0.0
         return self.config.cognate_prior * sim
+
+    def _prefix_classes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The prefix-class pair of every table entry, and the source class of every pair."""
+        k = self.config.backoff_prefix
+        _, src_class = np.unique([w[:k] for w in self.src_vocab.words], return_inverse=True)
+        _, tgt_class = np.unique([w[:k] for w in self.tgt_vocab.words], return_inverse=True)
+        width = int(tgt_class.max()) + 1
+        pair = src_class[self._keys // self._stride] * width + tgt_class[self._keys % self._stride]
+        groups, entry_group = np.unique(pair, return_inverse=True)
+        return entry_group, groups // width
+
+    def _backoff(self, counts: np.ndarray, group: np.ndarray, group_src: np.ndarray) -> np.ndarray:
+        """``backoff`` pseudo-counts per source word, shared like its prefix class's counts
+        (NULL entries get none)."""
+        real = (self._keys >= self._stride).astype(np.float64)  # source id > 0
+        by_group = np.bincount(group, counts * real, minlength=len(group_src))
+        by_src = np.bincount(group_src, by_group)
+        share = by_group / np.maximum(by_src[group_src], 1e-300)
+        pseudo: np.ndarray = self.config.backoff * share[group] * real
+        return pseudo
 
     def _prior_arrays(self, prior: LexicalCounts | None) -> tuple[np.ndarray, np.ndarray]:
         if prior is None:
@@ -351,11 +381,12 @@ class HmmDirection:
 @dataclass
 class _Corpus:
     """Training pairs of one direction: ids (source with NULL first), table index of every
-    cell (target-major), prior counts per table entry."""
+    cell (target-major), prior counts per table entry, prefix classes (for ``backoff``)."""
 
     encoded: list[tuple[np.ndarray, np.ndarray]]
     cells: list[np.ndarray]
     prior: np.ndarray
+    classes: tuple[np.ndarray, np.ndarray]  # prefix-class pair per entry, source class per pair
 
 
 @dataclass
