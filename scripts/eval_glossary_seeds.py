@@ -16,7 +16,8 @@ Without a folder, the sentence and word stages run through ``alinea.pipeline.bui
 - **top-50 precision**: the share of the 50 best entries judged correct in
   ``tests/golden/seed_glossary_top50_judgements.tsv`` (matched on the preferred forms; an entry
   with no judgement counts as wrong and is listed);
-- whether ``RPDC`` is an entry, and how many entries start or end with a stop word.
+- whether ``RPDC`` is an entry, and how many entries start or end with a stop word;
+- the wall time of the glossary stage (first call in the process: word lists load too).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -129,16 +131,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=0, help="also print the N best entries")
     args = parser.parse_args(argv)
     frames = build_frames(args.dataset)
+    start = time.perf_counter()
     glossary = build_glossary(
         frames["sentences"], frames["sentence_pairs"], frames["word_alignments"], LANGS
     )
+    seconds = time.perf_counter() - start
     gold = read_tsv(GOLDEN / "seed_glossary.tsv")
     judged = read_tsv(GOLDEN / "seed_glossary_top50_judgements.tsv")
     found, missing = recall(glossary, gold)
     correct, unjudged = precision(glossary, judged)
     edged = stop_edged(glossary)
     paired = glossary.filter(pl.col("status") == "paired").height
-    print(f"entries: {glossary.height} ({paired} paired)")
+    print(f"entries: {glossary.height} ({paired} paired); glossary stage {seconds:.2f} s")
     print(f"gold recall: {found}/{len(gold)} = {found / len(gold):.1%}")
     show(missing, "missing")
     print(f"top-{TOP} precision: {correct}/{TOP} = {correct / TOP:.1%}")
