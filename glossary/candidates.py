@@ -192,11 +192,12 @@ def _type(g: _Group) -> str:
     return "term"
 
 
-def _forms(g: _Group, kind: str) -> tuple[str, tuple[str, ...]]:
+def _forms(g: _Group, kind: str, key: str) -> tuple[str, tuple[str, ...]]:
     """Preferred form (casing seen inside sentences first) and the other variants.
 
     A term's capital at a sentence start is dropped when its word, or the term, is also seen in
-    lowercase."""
+    lowercase. A one-word term is cited in its base form (the singular) when the text has it:
+    ``radiografia``, not ``radiografias``, whichever is more frequent."""
     every: Counter[str] = Counter()
     inside: Counter[str] = Counter()
     lower_inside = any(s[:1].islower() and not initial for s, initial, _ in g.surfaces)
@@ -206,7 +207,10 @@ def _forms(g: _Group, kind: str) -> tuple[str, tuple[str, ...]]:
         every[surface] += n
         if not initial:
             inside[surface] += n
-    pool = inside or every  # ties: a lowercase form for terms, then alphabetical
+    pool = inside or every
+    if kind == "term" and " " not in key:
+        pool = Counter({v: n for v, n in pool.items() if fold(v) == key}) or pool
+    # ties: a lowercase form for terms, then alphabetical
     form = min(pool, key=lambda v: (-pool[v], kind == "term" and v != v.lower(), v))
     variants = sorted((v for v in every if v != form), key=lambda v: (-every[v], v))
     return form, tuple(variants)
@@ -277,7 +281,7 @@ def extract_candidates(
         if g.freq < config.min_freq or sum(c.isalnum() for c in key) < config.min_chars:
             continue
         kind = _type(g)
-        form, variants = _forms(g, kind)
+        form, variants = _forms(g, kind, key)
         given = expansions.get(key) if kind == "acronym" else None
         out.append(
             Candidate(

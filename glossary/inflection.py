@@ -43,3 +43,9 @@ def singular(word: str, lang: str, vocabulary: Collection[str]) -> str:
             if base != word and base in vocabulary:
                 return base
     return word
+
+
+def looks_plural(word: str, lang: str) -> bool:
+    """Whether the folded ``word`` ends like a plural of ``lang`` (a suffix of its rules)."""
+    suffixes = [r.split(">")[0] for r in RULES.get(lang, DEFAULT_RULES).split()]
+    return any(s and word.endswith(s) and len(word) > len(s) + 1 for s in suffixes)

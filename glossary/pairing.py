@@ -38,11 +38,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from alinea.align.lexical import fold
 from alinea.glossary.association import AlignedPair, Evidence, compatible, gather
 from alinea.glossary.candidates import Candidate, CandidateConfig
-from alinea.glossary.generality import specificity
+from alinea.glossary.generality import base_language, specificity
+from alinea.glossary.inflection import looks_plural
 from alinea.glossary.phrases import Lexicon, Occurrences
 from alinea.glossary.selection import (
     Selection,
@@ -177,6 +179,28 @@ def _score(p: Proposal, free: int, config: GlossaryConfig) -> float:
     return (1 - math.exp(-termhood / config.termhood_scale)) * weight * pairing
 
 
+def _plural(c: Candidate, form: str) -> bool:
+    return looks_plural(fold(form), base_language(c.lang))
+
+
+def same_number(
+    src: Candidate | None, tgt: Candidate | None
+) -> tuple[Candidate | None, Candidate | None]:
+    """One-word terms cited in the same number on both sides: the plural side takes a singular
+    variant if it has one, else the singular side its plural (``sanções`` / ``sanciones``)."""
+    if src is None or tgt is None or " " in src.key or " " in tgt.key:
+        return src, tgt
+    if _plural(src, src.form) == _plural(tgt, tgt.form):
+        return src, tgt
+    plural, single = (src, tgt) if _plural(src, src.form) else (tgt, src)
+    for c, want in ((plural, False), (single, True)):
+        form = next((v for v in c.variants if _plural(c, v) == want), None)
+        if form is not None:
+            cited = replace(c, form=form, variants=(c.form, *(v for v in c.variants if v != form)))
+            return (cited, tgt) if c is src else (src, cited)
+    return src, tgt
+
+
 def pair_terms(
     lexicons: tuple[Lexicon, Lexicon],
     sentences: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]],
@@ -222,7 +246,7 @@ def pair_terms(
             break
         dropped |= newly
     entries = [
-        Entry(*p.sides, p.confidence, free, _score(p, free, config), p.best_pair)
+        Entry(*same_number(*p.sides), p.confidence, free, _score(p, free, config), p.best_pair)
         for p, free in kept
         if isinstance(p, Proposal)
     ]

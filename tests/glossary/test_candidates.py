@@ -255,6 +255,17 @@ def test_plurals_group_with_their_singular(
     assert c.freq == len(forms)
 
 
+def test_one_word_term_is_cited_in_the_singular() -> None:
+    texts = ["As sanções caíram.", "Novas sanções.", "Mais sanções hoje.", "A sanção caiu."]
+    assert candidates(texts, "pt")["sancao"].form == "sanção"  # though the plural is commoner
+    phrase = [
+        "Dois acordos internacionais.",
+        "Três acordos internacionais.",
+        "Um acordo internacional.",
+    ]
+    assert candidates(phrase, "pt")["acordo internacional"].form == "acordos internacionais"
+
+
 def test_plural_without_an_attested_singular_is_left_alone() -> None:
     assert singular("caos", "pt", {"caos"}) == "caos"  # "cao" never occurs
     assert singular("partes", "es", {"parte", "partes"}) == "parte"  # "es" rule fails, "s" wins

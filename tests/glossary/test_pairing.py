@@ -15,7 +15,7 @@ from alinea.align.lexical import fold
 from alinea.align.words.tokens import tokenize
 from alinea.glossary.association import compatible
 from alinea.glossary.candidates import Candidate
-from alinea.glossary.pairing import GlossaryConfig
+from alinea.glossary.pairing import GlossaryConfig, same_number
 from alinea.glossary.phrases import consistent_phrase_pairs
 from alinea.glossary.stage import build_glossary
 from alinea.glossary.stopwords import stopwords
@@ -174,6 +174,22 @@ def test_acronym_inside_a_term_needs_one_on_the_other_side() -> None:
         term("pt", "cimeira da NATO"), term("es", "cumbre de la OTAN"), "pt", "es", 0.5
     )
     assert compatible(term("pt", "agência russa"), term("es", "agencia rusa"), "pt", "es", 0.5)
+
+
+def test_one_word_entries_agree_in_number() -> None:
+    def term(lang: str, form: str, *variants: str) -> Candidate:
+        key = fold(form).removesuffix("es" if lang == "es" else "s")
+        return Candidate(lang, form, key, "term", variants, 2, 1, ("s",), 1.0, None)
+
+    # only the plural is attested in PT: ES is cited in the plural too
+    src, tgt = same_number(term("pt", "sanções"), term("es", "sanción", "sanciones"))
+    assert (src and src.form, tgt and tgt.form) == ("sanções", "sanciones")
+    assert tgt is not None and tgt.variants == ("sanción",)
+    # a singular variant wins over switching the other side to the plural
+    src, tgt = same_number(term("pt", "vacinas", "vacina"), term("es", "vacuna", "vacunas"))
+    assert (src and src.form, tgt and tgt.form) == ("vacina", "vacuna")
+    unchanged = term("pt", "vírus"), term("es", "virus")
+    assert same_number(*unchanged) == unchanged
 
 
 def test_unpaired_entries_kept_only_when_recurring() -> None:
