@@ -4,7 +4,8 @@ General-language frequencies come from ``wordfreq`` (Zipf scale: log10 of occurr
 billion words; ``ano`` 5.95, ``munições`` 3.79 in Portuguese). A one-word term that is very
 common in general text (``ano``, ``amigo``, ``países``) is rarely what a translator looks up,
 whatever its frequency in the coverage: specificity falls smoothly from 1 to 0 around a
-midpoint on that scale. Languages wordfreq does not cover get 1 (no contrast).
+midpoint on that scale. Languages wordfreq does not cover (or cannot tokenise without an optional
+tokeniser) get 1: no contrast.
 """
 
 from __future__ import annotations
@@ -14,10 +15,18 @@ from functools import cache
 
 
 @cache
-def _languages() -> frozenset[str]:
-    from wordfreq import available_languages  # loads its word lists lazily, per language
+def _covered(base: str) -> bool:
+    """Whether wordfreq has a list for ``base`` and can tokenise it here (Japanese, Chinese and
+    Korean need optional tokenisers)."""
+    from wordfreq import available_languages, zipf_frequency  # word lists load lazily
 
-    return frozenset(available_languages())
+    if base not in available_languages():
+        return False
+    try:
+        zipf_frequency("a", base)
+    except ImportError:
+        return False
+    return True
 
 
 def base_language(lang: str) -> str:
@@ -29,7 +38,7 @@ def base_language(lang: str) -> str:
 def zipf(word: str, lang: str) -> float | None:
     """Zipf frequency of ``word`` in general ``lang`` text; ``None`` for an uncovered language."""
     base = base_language(lang)
-    if base not in _languages():
+    if not _covered(base):
         return None
     from wordfreq import zipf_frequency
 

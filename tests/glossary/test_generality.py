@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 from alinea.glossary.generality import base_language, specificity, zipf
 
 
@@ -14,5 +16,6 @@ def test_common_words_are_less_specific() -> None:
 
 def test_uncovered_language_gets_no_contrast() -> None:
     assert zipf("ano", "xx") is None
+    assert zipf("東京", "ja") is None or importlib.util.find_spec("MeCab")  # optional tokeniser
     assert specificity("ano", "xx", 5.0, 0.5) == 1.0
     assert base_language("pt_BR") == "pt"
