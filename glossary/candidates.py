@@ -37,6 +37,7 @@ from alinea.align.lexical import fold
 from alinea.align.words.tokens import tokenize
 from alinea.glossary.acronyms import acronym_letters, find_expansions, initials
 from alinea.glossary.analysis import Sentence, Token, analyse
+from alinea.glossary.generality import base_language
 from alinea.glossary.inflection import singular
 from alinea.glossary.stopwords import stopwords
 
@@ -252,7 +253,7 @@ def extract_candidates(
     Raises:
         LanguageError: no stop-word list exists for ``lang``.
     """
-    base = lang.replace("_", "-").split("-")[0].lower()  # pt-PT -> pt
+    base = base_language(lang)
     stops = stopwords(base) | {fold(w) for w in config.extra_stopwords}
     if config.dedupe_sentences:
         seen: set[tuple[str, str]] = set()

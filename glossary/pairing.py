@@ -225,7 +225,7 @@ def pair_terms(
     )
     ev = gather(pairs, lexicons, config.max_phrase_len, config.cognate_floor, config.global_cognate)
     paired = _link(ev, lexicons, config)
-    stops = tuple(stopwords(lex.lang.replace("_", "-").split("-")[0].lower()) for lex in lexicons)
+    stops = tuple(stopwords(base_language(lex.lang)) for lex in lexicons)
 
     def order(p: Proposal) -> tuple[int, float, int, str, str]:
         keys = [c.key if c else "" for c in p.sides]
