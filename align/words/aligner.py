@@ -51,9 +51,9 @@ class WordAlignConfig:
     """
 
     matching: str = "argmax"
-    min_score: float = 0.5
+    min_score: float = 0.4
     add_score: float | None = None
-    grow_score: float | None = 0.3
+    grow_score: float | None = 0.2
     orthography: float = 0.0
     agreement: bool = True
     model: str | None = None
@@ -67,7 +67,7 @@ class WordAlignConfig:
             parts.append("orth")
         if self.model:
             parts.append("simalign-emb")
-        return "+".join(parts) + f"-{self.matching}.v2"
+        return "+".join(parts) + f"-{self.matching}.v3"
 
 
 @dataclass(frozen=True)

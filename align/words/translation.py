@@ -39,7 +39,9 @@ class TranslationConfig:
         ibm1_iterations: IBM-1 iterations (they initialise the translation table).
         hmm_iterations: HMM iterations after IBM-1.
         null_prob: probability of moving to the NULL state (an unaligned target token).
-        alpha: Dirichlet concentration of the translation table (smaller = sparser).
+        alpha: Dirichlet concentration of the translation table (smaller = sparser; it also
+            discounts every source word by ``target vocabulary x alpha``, so a rare word
+            cannot explain many target tokens; chosen on XL-WA dev).
         max_jump: jumps wider than this share one bucket on each side (keep it >= sentence length).
         max_train_tokens: longer sentences are left out of training (not out of alignment).
         batch_cells: bound on ``batch x target length x states`` per forward-backward batch.
@@ -55,7 +57,7 @@ class TranslationConfig:
     ibm1_iterations: int = 5
     hmm_iterations: int = 5
     null_prob: float = 0.15
-    alpha: float = 1e-3
+    alpha: float = 0.1
     max_jump: int = 120
     max_train_tokens: int = 120
     batch_cells: int = 3_000_000
