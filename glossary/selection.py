@@ -14,9 +14,11 @@ ones before unpaired ones. A proposal is **rejected** when it is
 - a *bad extension*: it contains an accepted entry's key on one side, is a term (not a name or
   an acronym, :func:`entry_type`), and its other side does not contain the entry's other side
   (``operação militar russa``/``invasión rusa`` around ``militar``/``militar``), or the entry is
-  a name (``Kim viajou`` around ``Kim``), or the added words hold a stop word and a content
-  word that is no entry, and it is rarer than ``extension_share`` times the entry (``Coreia do
-  Norte de fornecer``; ``dor de garganta`` around ``dor`` and ``garganta`` stays).
+  a name or an acronym, unless it ends the term after a stop word and the other words are
+  entries (``Kim viajou`` around ``Kim`` goes, ``surto de COVID-19`` stays), or the added words
+  hold a stop word and a content word that no entry covers, and it is rarer than
+  ``extension_share`` times the entry (``Coreia do Norte de fornecer``; ``dor de garganta``
+  around ``dor`` and ``garganta`` stays).
 
 Then every accepted entry must **recur on its own**: its *free* occurrences, those not inside an
 occurrence of a longer accepted entry (a name may follow lowercase words of one: ``plaza Kim Il
@@ -32,8 +34,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from alinea.align.lexical import fold
+from alinea.align.words.tokens import tokenize
 from alinea.glossary.candidates import Candidate
-from alinea.glossary.phrases import Occurrences
+from alinea.glossary.phrases import Occurrences, surface_key
 
 
 class Proposal(Protocol):
@@ -81,12 +84,18 @@ def words(p: Proposal) -> int:
     return max(len(c.key.split(" ")) for c in p.sides if c is not None)
 
 
-def _sub_keys(key: str) -> Iterable[tuple[str, list[str]]]:
-    """Every shorter contiguous sub-phrase of ``key`` with the words left around it."""
-    w = key.split(" ")
-    for n in range(1, len(w)):
-        for s in range(len(w) - n + 1):
-            yield " ".join(w[s : s + n]), w[:s] + w[s + n :]
+def _sub_spans(n: int) -> Iterable[tuple[int, int]]:
+    """Every shorter contiguous span ``[a, b)`` of ``n`` words."""
+    for size in range(1, n):
+        for a in range(n - size + 1):
+            yield a, a + size
+
+
+def _complement(words: Sequence[str], a: int, b: int, stops: frozenset[str]) -> bool:
+    """Whether the name or acronym at ``words[a:b]`` ends the key after a stop word: it
+    completes a term (``surto de COVID-19``), it is not described by it (``agencia rusa
+    Interfax``)."""
+    return b == len(words) and a >= 2 and words[a - 1] in stops
 
 
 def _both_extend(outer: Proposal, inner: Proposal) -> bool:
@@ -100,8 +109,13 @@ def _both_extend(outer: Proposal, inner: Proposal) -> bool:
 def _lowercase_in(inner: Proposal, sub: str, outer: Candidate) -> bool:
     """Whether acronym entry ``inner`` (key ``sub``) is only lowercase words in ``outer``'s
     form: ``de`` in ``período de incubação`` is not the acronym ``DE``."""
-    return entry_type(inner.sides) == "acronym" and not any(
-        w[:1].isupper() and fold(w) == sub for w in outer.form.split()
+    if entry_type(inner.sides) != "acronym":
+        return False
+    tokens = tokenize(outer.form)
+    return not any(
+        tokens[i][:1].isupper() and surface_key(tokens[i:j]) == sub
+        for i in range(len(tokens))
+        for j in range(i + 1, len(tokens) + 1)
     )
 
 
@@ -201,15 +215,31 @@ class Selection:
         for side, c in enumerate(p.sides):
             if c is None:
                 continue
-            for sub, extra in _sub_keys(c.key):
-                inner = self._keys[side].get(sub)
-                if inner is None or _lowercase_in(inner, sub, c):
-                    continue
-                if not _both_extend(p, inner) or entry_type(inner.sides) != "term":
-                    return True
-                share = mine / max(1, occurrences_of(inner, self.occurrences))
+            words = c.key.split(" ")
+            hits = [
+                (a, b, self._keys[side][" ".join(words[a:b])])
+                for a, b in _sub_spans(len(words))
+                if " ".join(words[a:b]) in self._keys[side]
+            ]
+            hits = [(a, b, q) for a, b, q in hits if not _lowercase_in(q, " ".join(words[a:b]), c)]
+            covered = {k for a, b, _ in hits for k in range(a, b)}
+            names = [(a, b) for a, b, q in hits if entry_type(q.sides) != "term"]
+            for a, b, inner in hits:
+                extra = words[:a] + words[b:]
                 stops = set(extra) & self.stops[side]
-                loose = any(w not in self._keys[side] for w in extra if w not in stops)
+                loose = any(
+                    k not in covered and words[k] not in self.stops[side]
+                    for k in (*range(a), *range(b, len(words)))
+                )
+                if not _both_extend(p, inner):
+                    return True
+                if entry_type(inner.sides) != "term":
+                    if any((x, y) != (a, b) and x <= a and b <= y for x, y in names):
+                        continue  # ``COVID`` inside ``COVID-19``: the longer name decides
+                    if loose or not _complement(words, a, b, self.stops[side]):
+                        return True
+                    continue
+                share = mine / max(1, occurrences_of(inner, self.occurrences))
                 if stops and loose and share < self.config.extension_share:
                     return True
         return False

@@ -254,3 +254,31 @@ def test_seed_terms_have_no_stop_word_edge(seed_glossary: pl.DataFrame) -> None:
             words = tokenize(term)
             assert fold(words[0]) not in stops or words[0][0].isupper(), term
             assert fold(words[-1]) not in stops or words[-1][0].isupper(), term
+
+
+def test_term_completed_by_an_acronym_is_kept() -> None:
+    from alinea.schema import SENTENCES, sentence_pairs_schema, word_alignments_schema
+
+    texts = {
+        "pt": ["Os casos de COVID-19 subiram.", "Há casos de COVID-19 no sul.",
+               "A COVID-19 chegou.", "A COVID-19 voltou.", "Dois casos novos.", "Casos graves."],
+        "es": ["Los casos de COVID-19 subieron.", "Hay casos de COVID-19 en el sur.",
+               "La COVID-19 llegó.", "La COVID-19 volvió.", "Dos casos nuevos.", "Casos graves."],
+    }  # fmt: skip
+    for k in range(12):  # "casos" alone is common: the term is rare beside it
+        texts["pt"].append(f"Houve {k + 2} casos.")
+        texts["es"].append(f"Hubo {k + 2} casos.")
+    sentences = [
+        {"sent_id": f"{lang}:{k}", "doc_id": lang, "lang": lang, "para": k, "idx": k,
+         "text": t, "start": 0, "end": len(t), "is_boilerplate": False}
+        for lang, rows in texts.items() for k, t in enumerate(rows)
+    ]  # fmt: skip
+    g = build_glossary(
+        pl.DataFrame(sentences, schema=polars_schema(SENTENCES)),
+        pl.DataFrame([], schema=polars_schema(sentence_pairs_schema("pt", "es"))),
+        pl.DataFrame([], schema=polars_schema(word_alignments_schema("pt", "es"))),
+        ("pt", "es"),
+    )
+    pairs = set(zip(g["pt"].to_list(), g["es"].to_list(), strict=True))
+    assert ("casos de COVID-19", "casos de COVID-19") in pairs, pairs
+    assert ("COVID-19", "COVID-19") in pairs
