@@ -93,7 +93,7 @@ def compatible(a: Candidate, b: Candidate, lang_a: str, lang_b: str, floor: floa
     a multiword candidate holding an acronym needs one on the other side too (``agência
     noticiosa russa TASS`` is not ``agencia de noticias rusa Interfax``)."""
     if (a.type == "acronym") == (b.type == "acronym"):
-        return a.type == "acronym" or _holds_acronym(a) == _holds_acronym(b)
+        return a.type == "acronym" or _has_acronym(a.form) == _has_acronym(b.form)
     acronym, other, lang_o = (a, b, lang_b) if a.type == "acronym" else (b, a, lang_a)
     if acronym.expansion is None:
         return False
@@ -182,10 +182,6 @@ def _letters(c: Candidate) -> str:
     return acronym_letters(c.form) if c.type == "acronym" else ""
 
 
-def _holds_acronym(c: Candidate) -> bool:
-    return _has_acronym(c.form)
-
-
 @cache
 def _has_acronym(form: str) -> bool:
     return any(is_acronym(w) for w in form.split())
@@ -198,17 +194,9 @@ def _pair_cognates(
     lexicons: tuple[Lexicon, Lexicon],
     floor: float,
 ) -> None:
-    if not src_keys or not tgt_keys:
-        return
     src_lex, tgt_lex = lexicons
-    sim = _cognates(
-        [src_lex.candidates[k] for k in src_keys],
-        [tgt_lex.candidates[k] for k in tgt_keys],
-        src_lex.lang,
-        tgt_lex.lang,
-    )
-    for i, j in zip(*np.nonzero(sim >= floor), strict=True):
-        ev.cognates[src_keys[i], tgt_keys[j]] = float(sim[i, j])
+    src = [src_lex.candidates[k] for k in src_keys]
+    _add_cognates(ev, src, [tgt_lex.candidates[k] for k in tgt_keys], lexicons, floor)
 
 
 def _global_cognates(ev: Evidence, lexicons: tuple[Lexicon, Lexicon], threshold: float) -> None:
@@ -218,11 +206,11 @@ def _global_cognates(ev: Evidence, lexicons: tuple[Lexicon, Lexicon], threshold:
     src_lex, tgt_lex = lexicons
     src = sorted(src_lex.candidates.values(), key=_by_key)
     tgt = sorted(tgt_lex.candidates.values(), key=_by_key)
-    _add_cognates(ev, [c for c in src if _recurring(c)], [c for c in tgt if _recurring(c)],
-                  lexicons, threshold)  # fmt: skip
+    src_rec, tgt_rec = [c for c in src if _recurring(c)], [c for c in tgt if _recurring(c)]
+    _add_cognates(ev, src_rec, tgt_rec, lexicons, threshold)
     for a, b in (
-        ([c for c in src if _recurring(c)], [c for c in tgt if _one_off_phrase(c)]),
-        ([c for c in src if _one_off_phrase(c)], [c for c in tgt if _recurring(c)]),
+        (src_rec, [c for c in tgt if _one_off_phrase(c)]),
+        ([c for c in src if _one_off_phrase(c)], tgt_rec),
     ):
         blocks_a, blocks_b = _blocks(a, src_lex.lang), _blocks(b, tgt_lex.lang)
         for block, members in blocks_a.items():

@@ -29,7 +29,7 @@ together and at least ``min_free_share`` of all its occurrences (``Norte``, near
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -148,8 +148,8 @@ class Selection:
         for side, c in enumerate(p.sides):
             if c is not None:
                 self._keys[side][c.key] = p
-                for sid, i, j in self.occurrences[side].get(c.key, ()):
-                    self._spans[side].setdefault(sid, []).append((i, j))
+        for side, sid, i, j in self._spots(p):
+            self._spans[side].setdefault(sid, []).append((i, j))
         return True
 
     @property
@@ -198,15 +198,17 @@ class Selection:
                     return True
         return False
 
-    def _crossing(self, p: Proposal) -> bool:
-        crossing = total = 0
+    def _spots(self, p: Proposal) -> Iterator[tuple[int, str, int, int]]:
+        """``(side, sent_id, start, end)`` of every occurrence of ``p``'s sides."""
         for side, c in enumerate(p.sides):
-            if c is None:
-                continue
-            for sid, i, j in self.occurrences[side].get(c.key, ()):
-                total += 1
-                crossing += _crosses(i, j, self._spans[side].get(sid, ()))
-        return 2 * crossing > total
+            if c is not None:
+                for sid, i, j in self.occurrences[side].get(c.key, ()):
+                    yield side, sid, i, j
+
+    def _crossing(self, p: Proposal) -> bool:
+        spots = list(self._spots(p))
+        crossing = sum(_crosses(i, j, self._spans[side].get(sid, ())) for side, sid, i, j in spots)
+        return 2 * crossing > len(spots)
 
     def _bad_extension(self, p: Proposal) -> bool:
         if entry_type(p.sides) != "term":
@@ -216,21 +218,17 @@ class Selection:
             if c is None:
                 continue
             words = c.key.split(" ")
-            hits = [
-                (a, b, self._keys[side][" ".join(words[a:b])])
-                for a, b in _sub_spans(len(words))
-                if " ".join(words[a:b]) in self._keys[side]
-            ]
-            hits = [(a, b, q) for a, b, q in hits if not _lowercase_in(q, " ".join(words[a:b]), c)]
+            hits = []
+            for a, b in _sub_spans(len(words)):
+                inner = self._keys[side].get(" ".join(words[a:b]))
+                if inner is not None and not _lowercase_in(inner, " ".join(words[a:b]), c):
+                    hits.append((a, b, inner))
             covered = {k for a, b, _ in hits for k in range(a, b)}
             names = [(a, b) for a, b, q in hits if entry_type(q.sides) != "term"]
             for a, b, inner in hits:
-                extra = words[:a] + words[b:]
-                stops = set(extra) & self.stops[side]
-                loose = any(
-                    k not in covered and words[k] not in self.stops[side]
-                    for k in (*range(a), *range(b, len(words)))
-                )
+                around = [*range(a), *range(b, len(words))]
+                stops = any(words[k] in self.stops[side] for k in around)
+                loose = any(k not in covered and words[k] not in self.stops[side] for k in around)
                 if not _both_extend(p, inner):
                     return True
                 if entry_type(inner.sides) != "term":
@@ -250,17 +248,14 @@ class Selection:
         Sung`` in ``plaza Kim Il Sung`` names the man too)."""
         name = entry_type(p.sides) == "name"
         free = total = 0
-        for side, c in enumerate(p.sides):
-            if c is None:
-                continue
-            for sid, i, j in self.occurrences[side].get(c.key, ()):
-                total += 1
-                toks = self.tokens[side].get(sid, ())
-                free += not any(
-                    a <= i and j <= b and b - a > j - i
-                    and not (name and all(t[:1].islower() for t in [*toks[a:i], *toks[j:b]]))
-                    for a, b in self._spans[side].get(sid, ())
-                )  # fmt: skip
+        for side, sid, i, j in self._spots(p):
+            total += 1
+            toks = self.tokens[side].get(sid, ())
+            free += not any(
+                a <= i and j <= b and b - a > j - i
+                and not (name and all(t[:1].islower() for t in [*toks[a:i], *toks[j:b]]))
+                for a, b in self._spans[side].get(sid, ())
+            )  # fmt: skip
         return free, total
 
     def recurring(self) -> list[tuple[Proposal, int]]:
