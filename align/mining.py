@@ -5,7 +5,8 @@
 2. Describe each candidate pair with features: cosine, margin (Artetxe & Schwenk 2019, in its
    difference form, which stays small for unrelated sentences in tiny pools), the lead over the
    last retrieved neighbours of both sentences (a pool-relative baseline), its rank and lead over
-   the runner-up on both sides, number agreement, length ratio and word coverage.
+   the runner-up on both sides, number agreement, length ratio and word coverage
+   (:mod:`alinea.align.pair_features`).
 3. Turn the features into a calibrated probability with a logistic model fitted on held-out
    data (:mod:`alinea.align.calibration`); where a neural encoder is given, the candidates the
    lexical model is unsure of are embedded and rescored with the neural features too (lexical
@@ -26,24 +27,13 @@ import scipy.sparse as sp
 from alinea.align import calibration
 from alinea.align.beads import Bead
 from alinea.align.embedders import SentenceEncoder
-from alinea.align.lexical import (
-    LexicalEncoder,
-    length_ratios,
-    number_agreement,
-    numbers,
-    word_coverage,
-)
-from alinea.align.retrieval import (
-    drop_frequent_features,
-    pair_cosines,
-    rescore,
-    top_k,
-    union_pairs,
-)
+from alinea.align.lexical import word_coverage
+from alinea.align.pair_features import Candidates, lexical_candidates, neural_features
+from alinea.align.retrieval import pair_cosines
+from alinea.config import check_range
+from alinea.errors import UsageError
 
 METHOD_ID = "margin-mine.v1"
-PRUNE_ABOVE_CELLS = 10**8  # sentence pairs beyond which retrieval ignores very common n-grams
-PRUNE_SHARE = 0.01  # "very common": in more than 1% of the sentences
 
 
 @dataclass(frozen=True)
@@ -78,90 +68,23 @@ class MiningConfig:
     merge_cover: float = 0.1
     models: calibration.Calibration | None = None
 
+    def __post_init__(self) -> None:
+        check_range("--threshold", self.threshold, 0.0, 1.0)
+        check_range("k", self.k, 1)
+        check_range("candidates", self.candidates, self.k)
+        low, high = self.rescore_band
+        if not 0.0 <= low <= high <= 1.0:
+            raise UsageError(f"rescore_band: expected 0 <= low <= high <= 1, got {low}, {high}")
 
-@dataclass(frozen=True)
-class Candidates:
-    """Candidate pairs ``(src[t], tgt[t])`` and their feature rows."""
+    def calibration(self) -> calibration.Calibration:
+        """The calibrated models in effect (the shipped ones unless set)."""
+        return self.models or calibration.shipped()
 
-    src: np.ndarray
-    tgt: np.ndarray
-    features: np.ndarray
-
-
-def _rank_features(
-    src: np.ndarray, tgt: np.ndarray, cos: np.ndarray, n: int, m: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per candidate: lead of its cosine over the best *other* candidate of its source sentence,
-    and likewise for its target sentence (positive only for the best one)."""
-    leads = []
-    for own, size in ((src, n), (tgt, m)):
-        best = np.full(size, -1.0, dtype=np.float32)
-        np.maximum.at(best, own, cos)
-        is_best = cos >= best[own]
-        masked = np.where(is_best, -1.0, cos).astype(np.float32)
-        second = np.full(size, -1.0, dtype=np.float32)
-        np.maximum.at(second, own, masked)
-        # a best candidate leads by (cos - runner-up); any other trails by (cos - best)
-        leads.append(np.where(is_best, cos - second[own], cos - best[own]))
-    return leads[0], leads[1]
-
-
-def lexical_candidates(
-    src: Sequence[str], tgt: Sequence[str], config: MiningConfig
-) -> tuple[Candidates, sp.csr_matrix, sp.csr_matrix]:
-    """Retrieve candidates and compute their lexical features (:data:`calibration.LEXICAL`)."""
-    x, y = LexicalEncoder().encode_pair(src, tgt)
-    if len(src) * len(tgt) > PRUNE_ABOVE_CELLS:  # large pools: retrieve on rarer features only
-        x_index, y_index = drop_frequent_features(x, y, PRUNE_SHARE)
-        forward = rescore(top_k(x_index, y_index, config.candidates), x, y)
-        backward = rescore(top_k(y_index, x_index, config.candidates), y, x)
-    else:
-        forward = top_k(x, y, config.candidates)
-        backward = top_k(y, x, config.candidates)
-    rows, cols = union_pairs(forward, backward)
-    cos = pair_cosines(x, y, rows, cols)
-    neighbourhood = (forward.mean_top(config.k)[rows] + backward.mean_top(config.k)[cols]) / 2
-    margin = cos - neighbourhood  # the difference margin stays small for strangers in tiny pools
-    # lead over the last retrieved neighbours of both sentences: pool-relative, and less tied to
-    # the few near-duplicates a large pool holds than the mean of the top k
-    floor_margin = cos - (forward.floor()[rows] + backward.floor()[cols]) / 2
-    lead_src, lead_tgt = _rank_features(rows, cols, cos, len(src), len(tgt))
-    src_numbers, tgt_numbers = [numbers(t) for t in src], [numbers(t) for t in tgt]
-    agreement = np.array(
-        [number_agreement(src_numbers[i], tgt_numbers[j]) for i, j in zip(rows, cols, strict=True)]
-    )
-    src_len = np.array([len(t) for t in src])
-    ratio = length_ratios(src_len[rows], np.array([len(t) for t in tgt])[cols])
-    log_cos = np.log(np.maximum(cos, 1e-3))  # separates the near-zero cosines of strangers
-    cover_src, cover_tgt = word_coverage(src, tgt, rows, cols)
-    cover = np.column_stack([np.minimum(cover_src, cover_tgt), np.maximum(cover_src, cover_tgt)])
-    features = np.column_stack(
-        [cos, log_cos, margin, lead_src, lead_tgt, agreement, ratio, cover, floor_margin]
-    )
-    features = features.astype(np.float32)
-    return Candidates(rows, cols, features), x, y
-
-
-def neural_features(
-    candidates: Candidates,
-    subset: np.ndarray,
-    src: Sequence[str],
-    tgt: Sequence[str],
-    encoder: SentenceEncoder,
-) -> np.ndarray:
-    """Encoder cosine and leads (:data:`calibration.NEURAL`) of the candidates in ``subset``.
-
-    Only the sentences of ``subset`` are embedded; a candidate's lead is measured against the
-    other ``subset`` candidates of its source and target sentence (the decisions at stake).
-    """
-    rows, cols = candidates.src[subset], candidates.tgt[subset]
-    src_ids, src_pos = np.unique(rows, return_inverse=True)
-    tgt_ids, tgt_pos = np.unique(cols, return_inverse=True)
-    src_vec = encoder.encode([src[i] for i in src_ids])
-    tgt_vec = encoder.encode([tgt[j] for j in tgt_ids])
-    cos = pair_cosines(src_vec, tgt_vec, src_pos, tgt_pos)
-    lead_src, lead_tgt = _rank_features(src_pos, tgt_pos, cos, len(src_ids), len(tgt_ids))
-    return np.column_stack([cos, lead_src, lead_tgt]).astype(np.float32)
+    def threshold_in_effect(self, neural: bool) -> float:
+        """The threshold in effect: the option, else the calibrated default of the mode."""
+        if self.threshold is not None:
+            return self.threshold
+        return self.calibration().default_threshold(neural)
 
 
 def _select(
@@ -287,9 +210,7 @@ def _grow(
 def rescore_subset(candidates: Candidates, prob: np.ndarray, config: MiningConfig) -> np.ndarray:
     """Indexes of the candidates the encoder rescores: uncertain by the lexical model and the
     best candidate of their source or target sentence."""
-    lead_src = candidates.features[:, calibration.LEXICAL.index("lead_src")]
-    lead_tgt = candidates.features[:, calibration.LEXICAL.index("lead_tgt")]
-    best = (lead_src >= 0) | (lead_tgt >= 0)
+    best = (candidates.features["lead_src"] >= 0) | (candidates.features["lead_tgt"] >= 0)
     low, high = config.rescore_band
     return np.flatnonzero((prob > low) & (prob < high) & best)
 
@@ -297,8 +218,6 @@ def rescore_subset(candidates: Candidates, prob: np.ndarray, config: MiningConfi
 def mine(
     src: Sequence[str],
     tgt: Sequence[str],
-    src_lang: str,
-    tgt_lang: str,
     config: MiningConfig | None = None,
     encoder: SentenceEncoder | None = None,
 ) -> list[Bead]:
@@ -307,8 +226,6 @@ def mine(
     Args:
         src: source-side sentences.
         tgt: target-side sentences.
-        src_lang: ISO 639-1 code of ``src`` (reserved for language-specific evidence).
-        tgt_lang: ISO 639-1 code of ``tgt``.
         config: mining options (default threshold: calibrated for precision >= 0.95).
         encoder: optional neural encoder, consulted only for plausible candidates.
 
@@ -318,17 +235,14 @@ def mine(
     config = config or MiningConfig()
     if not src or not tgt:
         return []
-    candidates, x, y = lexical_candidates(src, tgt, config)
-    models = config.models or calibration.shipped()
+    candidates, x, y = lexical_candidates(src, tgt, config.candidates, config.k)
+    models = config.calibration()
     prob = models.lexical_probability(candidates.features)
     if encoder is not None:
         subset = rescore_subset(candidates, prob, config)
         if len(subset):
             extra = neural_features(candidates, subset, src, tgt, encoder)
-            prob[subset] = models.neural_probability(candidates.features[subset], extra)
-    threshold = config.threshold
-    if threshold is None:
-        threshold = models.default_threshold(neural=encoder is not None)
-    pairs = _select(candidates, prob, threshold)
+            prob[subset] = models.neural_probability(candidates.subset(subset), extra)
+    pairs = _select(candidates, prob, config.threshold_in_effect(neural=encoder is not None))
     beads = _grow(pairs, x, y, config, (src, tgt))
     return sorted(beads)

@@ -21,7 +21,9 @@ one sentence ends) rather than on strings, so the spans always cover the text ex
 
 from __future__ import annotations
 
+import logging
 import re
+from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from typing import Any, Literal
@@ -29,10 +31,27 @@ from typing import Any, Literal
 import polars as pl
 from sentencex import segment
 
-from alinea.config import SegmentConfig
 from alinea.schema import SENTENCES, check_frame, polars_schema
 
 METHOD_ID = "sentencex-repair.v1"
+PLAIN_METHOD_ID = "sentencex.v1"  # without the repair step
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    """How documents become sentences (sentencex plus a repair step)."""
+
+    repair: bool = True
+
+    def method_id(self) -> str:
+        """Versioned id of the segmentation method."""
+        return METHOD_ID if self.repair else PLAIN_METHOD_ID
+
+    def signature_fields(self) -> dict[str, object]:
+        """The segmentation method (its only option is part of the id)."""
+        return {"segment": self.method_id()}
+
 
 Kind = Literal["never", "final", "initial"]
 
@@ -150,6 +169,7 @@ def _sentencex_cuts(text: str, lang: str) -> list[int]:
     except BaseException as err:
         if type(err).__name__ != "PanicException":
             raise
+        logger.warning("sentencex failed on a paragraph (%s); kept it as one piece", err)
         pieces = [spaced]
     cuts: list[int] = []
     pos = 0

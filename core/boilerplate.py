@@ -10,7 +10,8 @@ copyright holder, a standalone site prompt (``Publicidade``).
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from alinea.text import fold, squeeze
 
 METHOD_ID = "cues.v1"
 
@@ -171,13 +172,6 @@ _LABEL = re.compile(r"^\s*([^:|»›]{1,60}?)\s*[:|»›]\s*(\S.*)$")
 _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b", re.IGNORECASE)
 
 
-def fold(text: str) -> str:
-    """Lowercase, strip accents and collapse spaces (for cue matching only)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.split())
-
-
 def _cues(table: dict[str, frozenset[str]], lang: str) -> frozenset[str]:
     """Cues for ``lang``; every language's cues for a language with no entry of its own."""
     if lang in table:
@@ -195,7 +189,7 @@ def is_boilerplate(paragraph: str, lang: str) -> bool:
     Returns:
         True for boilerplate.
     """
-    folded = fold(paragraph).strip(" .!")
+    folded = squeeze(fold(paragraph)).strip(" .!")
     n_words = len(folded.split())
     if n_words <= MAX_CREDIT_WORDS and (
         _COPYRIGHT.search(paragraph) or any(p in folded for p in RIGHTS_PHRASES)

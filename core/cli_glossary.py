@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from alinea.cli import app, fail
+from alinea.cli_common import Verbose, fail, setup_logging
 from alinea.errors import AlineaError
 
 
-@app.command()
 def lookup(
     query: Annotated[str, typer.Argument(help="Term to look up, in either language.")],
     dataset: Annotated[
@@ -25,8 +24,10 @@ def lookup(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per entry (with match spans).")
     ] = False,
+    verbose: Verbose = False,
 ) -> None:
     """Fuzzy-search the glossary (both languages, variants); print entries with concordance."""
+    setup_logging(verbose)
     try:
         from alinea.glossary.lookup import hit_json, load_dataset, lookup_in, render
 

@@ -7,21 +7,20 @@ from typing import Annotated
 
 import typer
 
-from alinea.cli import app, check_language_codes, fail, require_files
+from alinea.cli_common import Verbose, fail, language_pair, require_files, setup_logging
 from alinea.errors import AlineaError, UsageError
 
 MATCHING_HELP = "simalign matching on the link scores: argmax, itermax or match."
 
 
-@app.command()
 def wordalign(
     file: Annotated[Path, typer.Argument(help="Lines 'source tokens ||| target tokens'.")],
     src_lang: Annotated[str, typer.Option(help="ISO 639-1 code of the source side.")],
     tgt_lang: Annotated[str, typer.Option(help="ISO 639-1 code of the target side.")],
     method: Annotated[str, typer.Option(help=MATCHING_HELP)] = "argmax",
     threshold: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="Drop links scored below this.")
-    ] = 0.5,
+        float, typer.Option(help="Drop links scored below this, in [0, 1].")
+    ] = 0.4,
     prior: Annotated[
         Path | None, typer.Option(help="Lexical prior from `alinea wordprior` [default: shipped].")
     ] = None,
@@ -29,32 +28,30 @@ def wordalign(
     word_model: Annotated[
         str | None, typer.Option(help="Local transformer model (path) for simalign embeddings.")
     ] = None,
-    layer: Annotated[int, typer.Option(min=0, help="Hidden layer of --word-model.")] = 8,
+    layer: Annotated[int, typer.Option(help="Hidden layer of --word-model.")] = 8,
     scores: Annotated[bool, typer.Option(help="Print i-j:score instead of i-j.")] = False,
+    verbose: Verbose = False,
 ) -> None:
     """Word-align tokenised sentence pairs; one Pharaoh line (i-j ...) per input line."""
+    setup_logging(verbose)
     try:
         from alinea.align.words import WordAlignConfig, WordAligner
-        from alinea.align.words.bitext import load_prior, read_bitext
-        from alinea.align.words.priors import shipped_prior
+        from alinea.align.words.bitext import read_bitext
+        from alinea.align.words.priors import SHIPPED, read_prior
 
-        check_language_codes(src_lang, tgt_lang)
-        src_lang, tgt_lang = src_lang.lower(), tgt_lang.lower()
+        langs = language_pair(src_lang, tgt_lang)
         if prior is not None and no_prior:
             raise UsageError("--prior and --no-prior exclude each other")
         require_files(file, prior)
-        pairs = read_bitext(file)
         config = WordAlignConfig(
-            matching=method, min_score=threshold, model=word_model, layer=layer
+            matching=method,
+            min_score=threshold,
+            model=word_model,
+            layer=layer,
+            prior=None if no_prior else str(prior) if prior else SHIPPED,
         )
-        counts = (
-            None
-            if no_prior
-            else load_prior(prior, src_lang, tgt_lang)
-            if prior is not None
-            else shipped_prior(src_lang, tgt_lang)
-        )
-        aligner = WordAligner(src_lang, tgt_lang, config, counts)
+        pairs = read_bitext(file)
+        aligner = WordAligner(*langs, config, read_prior(config.prior, *langs))
         results = aligner.fit(pairs).align(pairs)
     except AlineaError as err:
         raise fail(err) from None
@@ -66,7 +63,6 @@ def wordalign(
             typer.echo(result.pharaoh())
 
 
-@app.command()
 def wordprior(
     corpus: Annotated[Path, typer.Argument(help="Parallel corpus, 'source ||| target' lines.")],
     src_lang: Annotated[str, typer.Option(help="ISO 639-1 code of the source side.")],
@@ -75,17 +71,19 @@ def wordprior(
     min_count: Annotated[
         float, typer.Option(min=0.0, help="Drop word pairs with fewer expected counts.")
     ] = 0.5,
+    verbose: Verbose = False,
 ) -> None:
     """Learn a lexical prior (expected translation counts) from a parallel corpus."""
+    setup_logging(verbose)
     try:
         from alinea.align.words import AlignmentModel
         from alinea.align.words.bitext import read_bitext, save_prior
 
-        check_language_codes(src_lang, tgt_lang)
+        langs = language_pair(src_lang, tgt_lang)
         require_files(corpus)
         pairs = read_bitext(corpus)
-        model = AlignmentModel(src_lang.lower(), tgt_lang.lower()).fit(pairs)
-        save_prior(out, (src_lang.lower(), tgt_lang.lower()), model.counts(min_count))
+        model = AlignmentModel(*langs).fit(pairs)
+        save_prior(out, langs, model.counts(min_count))
     except AlineaError as err:
         raise fail(err) from None
     typer.echo(f"{out}: prior from {len(pairs)} pairs")

@@ -69,3 +69,7 @@ class SchemaError(AlineaError, TypeError):
 
 class ModelNotAvailableError(AlineaError, LookupError):
     """A model named by the user is not on this machine (alinea never downloads one)."""
+
+
+class CalibrationError(AlineaError, ValueError):
+    """A calibration file that does not fit the features the stage computes."""

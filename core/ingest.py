@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from alinea import boilerplate, langid
-from alinea.config import IngestConfig
+from alinea.config import MiB, changed_fields, check_range, runtime
 from alinea.errors import EmptyInputError, InputFormatError, InputNotFoundError, LanguageError
 from alinea.readers import SUFFIXES, RawDocument, parse_jsonl, parse_lines, read_text
 from alinea.schema import DOCUMENTS, check_frame, polars_schema
@@ -23,6 +23,38 @@ from alinea.schema import DOCUMENTS, check_frame, polars_schema
 METHOD_ID = "ingest.v1"
 
 Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    """How inputs become documents.
+
+    Attributes:
+        langs: the two ISO 639-1 codes to keep; empty means "the two languages found".
+        max_file_bytes: a larger file is refused with a clear error rather than read.
+        min_lang_confidence: a document whose best language scores below this is skipped.
+    """
+
+    langs: tuple[str, ...] = ()
+    max_file_bytes: int = runtime(256 * MiB)
+    min_lang_confidence: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.langs:
+            langid.check_pair(self.langs)
+        check_range("--max-file-mb", self.max_file_bytes / MiB, 1 / MiB)
+        check_range("min_lang_confidence", self.min_lang_confidence, 0.0, 1.0)
+
+    def signature_fields(self) -> dict[str, object]:
+        """Method ids of ingest, language identification and boilerplate, changed options."""
+        fields = {
+            "ingest": METHOD_ID,
+            "langid": langid.METHOD_ID,
+            "boilerplate": boilerplate.METHOD_ID,
+        }
+        changed = changed_fields("ingest", self)
+        changed.pop("ingest.langs", None)  # the signature names the languages in effect
+        return fields | changed
 
 
 @dataclass(frozen=True)
@@ -43,19 +75,30 @@ class IngestResult:
     input_digest: str
 
 
-def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Skipped]]:
-    """Expand inputs into ``(file, source name)`` pairs, in a stable order.
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read: where it is, its source name, and the id of its document."""
+
+    path: Path
+    source: str
+    doc_id: str
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[InputFile], list[Skipped]]:
+    """Expand inputs into the files to read, in a stable order.
 
     Directories are searched recursively for ``.txt``, ``.md`` and ``.jsonl`` files (hidden
     files and folders are ignored; other files are reported). A source name is the path relative
-    to the input's parent, so it does not depend on where the inputs live.
+    to the input's parent, so it does not depend on where the inputs live. A document id is the
+    file's stem; where stems collide (``pt/a.txt`` and ``es/a.txt``), it is the path relative to
+    the input argument, without the suffix (``pt/a``).
 
     Raises:
         InputNotFoundError: a path that does not exist.
         EmptyInputError: a directory without a single supported file.
         InputFormatError: a file given by name whose type is not supported.
     """
-    found: dict[Path, tuple[Path, str]] = {}  # resolved path -> (path as given, source)
+    found: dict[Path, tuple[Path, str, str]] = {}  # resolved -> (as given, source, relative id)
     skipped: list[Skipped] = []
     for path in paths:
         if not path.exists():
@@ -67,7 +110,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Skippe
                     f"unsupported file type {path.suffix or '(none)'!r}",
                     f"give {', '.join(SUFFIXES)} files",
                 )
-            found.setdefault(path.resolve(), (path, path.name))
+            found.setdefault(path.resolve(), (path, path.name, path.stem))
             continue
         root_name = path.resolve().name  # "." becomes the folder's real name
         candidates = sorted(
@@ -81,19 +124,26 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Skippe
                 path, f"directory has no {', '.join(SUFFIXES)} files", "point at the documents"
             )
         for p in candidates:
-            source = f"{root_name}/{p.relative_to(path).as_posix()}"
+            relative = p.relative_to(path)
+            source = f"{root_name}/{relative.as_posix()}"
             if p in supported:
-                found.setdefault(p.resolve(), (p, source))
+                found.setdefault(p.resolve(), (p, source, relative.with_suffix("").as_posix()))
             else:
                 skipped.append(Skipped(source, f"unsupported file type {p.suffix or '(none)'!r}"))
-    return list(found.values()), skipped
+    stems = Counter(p.stem for p, _, _ in found.values())
+    files = [
+        InputFile(p, source, p.stem if stems[p.stem] == 1 else relative)
+        for p, source, relative in found.values()
+    ]
+    return files, skipped
 
 
-def _read(path: Path, source: str, config: IngestConfig) -> tuple[list[RawDocument], bytes]:
+def _read(file: InputFile, config: IngestConfig) -> tuple[list[RawDocument], bytes]:
+    path = file.path
     text, data = read_text(path, config.max_file_bytes)
     if path.suffix.lower() == ".jsonl":
-        return parse_jsonl(text, path, path.stem, source), data
-    document = parse_lines(text, path.stem, source, markdown=path.suffix.lower() == ".md")
+        return parse_jsonl(text, path, file.doc_id, file.source), data
+    document = parse_lines(text, file.doc_id, file.source, markdown=path.suffix.lower() == ".md")
     if not document.paragraphs:
         raise EmptyInputError(path, "no text left after removing markup", "remove it or add text")
     return [document], data
@@ -161,14 +211,14 @@ def ingest(
     digest = hashlib.sha256()
     detected: list[tuple[RawDocument, langid.Detection]] = []
     origin: dict[str, str] = {}
-    for done, (path, source) in enumerate(files, start=1):
-        documents, data = _read(path, source, config)
-        digest.update(f"{source}\0{len(data)}\0".encode())
+    for done, file in enumerate(files, start=1):
+        documents, data = _read(file, config)
+        digest.update(f"{file.source}\0{len(data)}\0".encode())
         digest.update(data)
         for document in documents:
             if document.doc_id in origin:
                 raise InputFormatError(
-                    path,
+                    file.path,
                     f"document id {document.doc_id!r} also used by {origin[document.doc_id]}",
                     "give every document a unique id (file name or `id`)",
                 )
@@ -206,3 +256,25 @@ def ingest(
         skipped=tuple(skipped),
         input_digest=digest.hexdigest()[:16],
     )
+
+
+def ingest_file(path: Path, lang: str, config: IngestConfig) -> pl.DataFrame:
+    """The ``documents`` frame of one file in a declared language, read and cleaned as a build
+    reads it (no language identification): ``alinea align`` and a build see the same text.
+
+    Raises:
+        InputError: a file that cannot be read, or a ``.jsonl`` file of several documents.
+    """
+    if path.is_dir():
+        raise InputFormatError(path, "is a directory", "give one file per side, or use build")
+    (file,), _ = discover([path])
+    documents, _ = _read(file, config)
+    if len(documents) != 1:
+        raise InputFormatError(
+            path, f"holds {len(documents)} documents", "give one document per file, or use build"
+        )
+    detection = langid.Detection(lang, langid.language_name(lang), 1.0)
+    frame = pl.DataFrame(
+        [_document_row(documents[0], detection)], schema=polars_schema(DOCUMENTS), orient="row"
+    )
+    return check_frame(frame, DOCUMENTS, "ingest")

@@ -37,6 +37,7 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 
 
+@cache
 def known_codes() -> frozenset[str]:
     """ISO 639-1 codes lingua can identify."""
     from lingua import Language
@@ -61,8 +62,13 @@ def parse_langs(value: str) -> tuple[str, ...]:
         UsageError: a code lingua does not know, a repeated code, or not exactly two codes.
     """
     codes = tuple(code.strip().lower() for code in value.split(",") if code.strip())
-    if not codes:
-        return ()
+    if codes:
+        check_pair(codes, value)
+    return codes
+
+
+def check_pair(codes: tuple[str, ...], given: str | None = None) -> None:
+    """Raise :class:`UsageError` unless ``codes`` are two different codes lingua knows."""
     unknown = [code for code in codes if code not in known_codes()]
     if unknown:
         raise UsageError(
@@ -70,8 +76,8 @@ def parse_langs(value: str) -> tuple[str, ...]:
             "use ISO 639-1 codes such as pt,es"
         )
     if len(codes) != 2 or codes[0] == codes[1]:
-        raise UsageError(f"--langs: expected two different codes such as pt,es, got {value!r}")
-    return codes
+        shown = given if given is not None else ",".join(codes)
+        raise UsageError(f"--langs: expected two different codes such as pt,es, got {shown!r}")
 
 
 def detect(text: str) -> Detection:

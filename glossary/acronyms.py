@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from alinea.align.lexical import fold
+from alinea.text import fold
 
 
 def is_acronym(token: str, max_len: int = 8) -> bool:

@@ -17,8 +17,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from alinea.align.lexical import fold
-from alinea.align.words.tokens import token_spans
+from alinea.text import fold, token_spans
 
 OPENERS = frozenset("\"“”«»„'‘’:.!?…¿¡—–-")
 _SPACES = re.compile(r"\s+")

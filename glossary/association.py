@@ -28,10 +28,10 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from alinea.align.words.orthography import MIN_COGNATE_CHARS, spelling
-from alinea.align.words.tokens import tokenize
 from alinea.glossary.acronyms import acronym_letters, is_acronym
 from alinea.glossary.candidates import Candidate
 from alinea.glossary.phrases import Lexicon, consistent_phrase_pairs, surface_key
+from alinea.text import tokenize
 
 
 @dataclass(frozen=True)

@@ -33,13 +33,12 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from alinea.align.lexical import fold
-from alinea.align.words.tokens import tokenize
 from alinea.glossary.acronyms import acronym_letters, find_expansions, initials
 from alinea.glossary.analysis import Sentence, Token, analyse
 from alinea.glossary.generality import base_language
 from alinea.glossary.inflection import singular
 from alinea.glossary.stopwords import stopwords
+from alinea.text import fold, tokenize
 
 METHOD_ID = "cvalue.v1"
 

@@ -11,7 +11,6 @@ the sentence text, the convention of the ``sentences`` config.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from alinea.errors import AlineaError, InputError, InputFormatError, InputNotFoundError, UsageError
+from alinea.text import fold, squeeze
 
 MIN_SCORE = 75.0
 _SEPARATOR = re.compile(r"(?:\\\s|\\-|-)+")
@@ -58,12 +58,6 @@ class Dataset:
     langs: tuple[str, str]
     glossary: pl.DataFrame
     sentences: pl.DataFrame | None
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key: ``Moscovo`` and ``MOSCÓVO`` both give ``moscovo``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _read(files: list[Path]) -> pl.DataFrame:
@@ -115,7 +109,7 @@ def search(dataset: Dataset, query: str, limit: int) -> list[Hit]:
         UsageError: the query is empty.
         NoMatchError: no form scores at least :data:`MIN_SCORE`.
     """
-    key = fold(" ".join(query.split()))
+    key = fold(squeeze(query))
     if not key:
         raise UsageError("the query is empty; give a term to look up")
     entries = dataset.glossary.to_dicts()

@@ -40,8 +40,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from alinea.align.lexical import fold
+from alinea.config import changed_fields, check_range
 from alinea.glossary.association import AlignedPair, Evidence, compatible, gather
+from alinea.glossary.candidates import METHOD_ID as CANDIDATES_METHOD_ID
 from alinea.glossary.candidates import Candidate, CandidateConfig
 from alinea.glossary.generality import base_language, specificity
 from alinea.glossary.inflection import looks_plural
@@ -54,6 +55,7 @@ from alinea.glossary.selection import (
     words,
 )
 from alinea.glossary.stopwords import stopwords
+from alinea.text import fold
 
 METHOD_ID = "phrase-pair.v2"
 MAX_ROUNDS = 4
@@ -75,11 +77,21 @@ class GlossaryConfig:
     general_midpoint: float | None = 5.0  # Zipf frequency where a one-word term halves (None: off)
     general_width: float = 0.5
 
+    def __post_init__(self) -> None:
+        check_range("max_phrase_len", self.max_phrase_len, 1)
+        for name in ("cognate_floor", "global_cognate", "min_confidence", "unpaired_weight"):
+            check_range(name, getattr(self, name), 0.0, 1.0)
+        check_range("dice_prior", self.dice_prior, 0.0)
+        check_range("termhood_scale", self.termhood_scale, 1e-9)
+        check_range("general_width", self.general_width, 1e-9)
+
     def method_id(self) -> str:
         """Versioned id of the candidates and pairing methods."""
-        from alinea.glossary.candidates import METHOD_ID as CANDIDATES
+        return f"{CANDIDATES_METHOD_ID}+{METHOD_ID}"
 
-        return f"{CANDIDATES}+{METHOD_ID}"
+    def signature_fields(self) -> dict[str, object]:
+        """The method and every changed option."""
+        return {"glossary": self.method_id()} | changed_fields("glossary", self)
 
 
 DEFAULT_CONFIG = GlossaryConfig()

@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from alinea.align.lexical import fold
-from alinea.align.words.tokens import tokenize
 from alinea.glossary.candidates import Candidate
+from alinea.text import fold, tokenize
 
 Span = tuple[int, int]  # token indexes, end exclusive
 Occurrences = dict[str, list[tuple[str, int, int]]]  # key -> (sent_id, start, end) token spans

@@ -33,10 +33,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from alinea.align.lexical import fold
-from alinea.align.words.tokens import tokenize
 from alinea.glossary.candidates import Candidate
 from alinea.glossary.phrases import Occurrences, surface_key
+from alinea.text import fold, tokenize
 
 
 class Proposal(Protocol):

@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from alinea.align.words.tokens import tokenize
 from alinea.glossary.association import AlignedPair
 from alinea.glossary.candidates import Candidate, extract_candidates
 from alinea.glossary.pairing import DEFAULT_CONFIG, Entry, GlossaryConfig, pair_terms
 from alinea.glossary.phrases import Lexicon, Occurrences
 from alinea.schema import check_frame, glossary_schema, polars_schema
+from alinea.text import tokenize
 
 Row = tuple[str, str, str]  # sent_id, doc_id, text
 

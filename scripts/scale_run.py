@@ -71,7 +71,7 @@ def run_one(size: int, partnered: float, seed: int) -> dict[str, float]:
     task = synthetic_task(size, partnered, seed)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    beads = mine(task.src, task.tgt, "pt", "es")
+    beads = mine(task.src, task.tgt)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     p, r, f = cb.prf([(b.src, b.tgt) for b in beads], task.gold)

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from alinea.align.words.orthography import similarity_matrix
+from alinea.align.words.priors import SHIPPED, prior_file, prior_id
 from alinea.align.words.translation import AlignmentModel, LexicalCounts, TranslationConfig
-from alinea.errors import UsageError
+from alinea.config import changed_fields, check_choice, check_range
 
 MATCHINGS = ("argmax", "itermax", "match")
 # Pairs mined from comparable news are partial translations: more tokens have no counterpart.
@@ -48,6 +49,9 @@ class WordAlignConfig:
         layer: its hidden layer to read.
         model_weight: weight of the embedding similarity in the score when a model is given.
         translation: EM settings.
+        prior: expected counts learned from a parallel corpus: ``shipped`` (the package's prior
+            for the language pair, when there is one), the path of a ``.npz`` written by
+            ``alinea wordprior``, or ``None``.
     """
 
     matching: str = "argmax"
@@ -60,14 +64,34 @@ class WordAlignConfig:
     layer: int = 8
     model_weight: float = 0.5
     translation: TranslationConfig = field(default_factory=TranslationConfig)
+    prior: str | None = SHIPPED
+
+    def __post_init__(self) -> None:
+        check_choice("--method", self.matching, MATCHINGS)
+        check_range("--threshold", self.min_score, 0.0, 1.0)
+        for name in ("add_score", "grow_score", "orthography", "model_weight"):
+            check_range(name, getattr(self, name), 0.0, 1.0)
+        check_range("--layer", self.layer, 0)
 
     def method_id(self) -> str:
+        """Versioned id of the scoring and matching (``+prior`` is added where one is used)."""
         parts = ["hmm-agree" if self.agreement else "hmm"]
         if self.orthography:
             parts.append("orth")
         if self.model:
             parts.append("simalign-emb")
         return "+".join(parts) + f"-{self.matching}.v3"
+
+    def signature_fields(self, langs: tuple[str, str]) -> dict[str, object]:
+        """The method, the prior's id and every changed option."""
+        prior = prior_file(self.prior, *langs)
+        changed = changed_fields("words", self)
+        changed.pop("words.prior", None)
+        fields: dict[str, object] = {
+            "words": self.method_id() + ("+prior" if prior else ""),
+            "prior": prior_id(prior) if prior else None,
+        }
+        return fields | changed
 
 
 @dataclass(frozen=True)
@@ -98,10 +122,6 @@ class WordAligner:
     ) -> None:
         self.src_lang, self.tgt_lang = src_lang, tgt_lang
         self.config = config or WordAlignConfig()
-        if self.config.matching not in MATCHINGS:
-            raise UsageError(
-                f"unknown matching {self.config.matching!r}; use one of {', '.join(MATCHINGS)}"
-            )
         self.prior = prior
         self._model: AlignmentModel | None = None
         self._embeddings = None

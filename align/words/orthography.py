@@ -17,7 +17,7 @@ from functools import cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from alinea.align.lexical import fold
+from alinea.text import fold
 
 # (pattern, replacement) applied in order to the folded form; ``$`` anchors a word ending.
 SPELLING_RULES: Mapping[str, tuple[tuple[str, str], ...]] = {

@@ -1,23 +1,43 @@
-"""Lexical priors shipped with alinea (``prior.<l1>-<l2>.npz`` beside this module), learned
-from CC0 text only: ``prior.pt-es.npz`` from the TICO-19 test set (pt_BR, es_LA), rebuilt by
-``scripts/build_word_prior.py``.
+"""Lexical priors: the ones shipped with alinea (``prior.<l1>-<l2>.npz`` beside this module),
+learned from CC0 text only (``prior.pt-es.npz`` from the TICO-19 test set, pt_BR and es_LA,
+rebuilt by ``scripts/build_word_prior.py``), or a file the user wrote with ``alinea wordprior``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from alinea.align.words.bitext import load_prior
 from alinea.align.words.translation import LexicalCounts
 
 HERE = Path(__file__).parent
+SHIPPED = "shipped"  # the prior option that names the package's own prior for the pair
 
 
-def shipped_prior(src_lang: str, tgt_lang: str) -> tuple[LexicalCounts, LexicalCounts] | None:
-    """The shipped prior for this language pair (either orientation), or ``None``."""
+def prior_file(spec: str | None, src_lang: str, tgt_lang: str) -> Path | None:
+    """The prior file ``spec`` names for this language pair: ``shipped`` (either orientation;
+    None when alinea ships none), a path, or None."""
+    if spec is None:
+        return None
+    if spec != SHIPPED:
+        return Path(spec)
     for pair in (f"{src_lang}-{tgt_lang}", f"{tgt_lang}-{src_lang}"):
         path = HERE / f"prior.{pair}.npz"
         if path.is_file():
-            forward, reverse = load_prior(path, src_lang, tgt_lang)
-            return forward, reverse
+            return path
     return None
+
+
+def prior_id(path: Path) -> str:
+    """A prior's identity in signatures: its name and a digest of its bytes."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+    return f"{path.stem}.sha-{digest}"
+
+
+def read_prior(
+    spec: str | None, src_lang: str, tgt_lang: str
+) -> tuple[LexicalCounts, LexicalCounts] | None:
+    """The counts of the prior ``spec`` names (:func:`prior_file`), oriented ``src -> tgt``."""
+    path = prior_file(spec, src_lang, tgt_lang)
+    return load_prior(path, src_lang, tgt_lang) if path else None

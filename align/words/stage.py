@@ -11,23 +11,22 @@ import numpy as np
 import polars as pl
 
 from alinea.align.words.aligner import WordAlignConfig, WordAligner
-from alinea.align.words.priors import shipped_prior
-from alinea.align.words.tokens import tokenize
+from alinea.align.words.priors import read_prior
 from alinea.schema import check_frame, polars_schema, word_alignments_schema
+from alinea.text import tokenize
 
 
 def align_words(
     pairs: pl.DataFrame,
     langs: tuple[str, str],
     config: WordAlignConfig,
-    use_prior: bool = True,
 ) -> pl.DataFrame:
     """One row per sentence pair: tokens of each side, links, link scores, method."""
     l1, l2 = langs
     schema = word_alignments_schema(l1, l2)
     texts = pairs["translation"].to_list()
     tokens = [(tokenize(t[l1]), tokenize(t[l2])) for t in texts]
-    prior = shipped_prior(l1, l2) if use_prior else None
+    prior = read_prior(config.prior, l1, l2)
     results = WordAligner(l1, l2, config, prior).fit(tokens).align(tokens) if tokens else []
     method = config.method_id() + ("+prior" if prior is not None else "")
     rows = [

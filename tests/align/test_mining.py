@@ -73,7 +73,7 @@ def links(beads: Sequence[Bead]) -> set[tuple[int, int]]:
 
 def test_finds_reordered_pairs_among_distractors() -> None:
     pt, es, gold = comparable_texts()
-    beads = mine(pt, es, "pt", "es")
+    beads = mine(pt, es)
     assert links(beads) == gold
     assert all(0.0 <= b.score <= 1.0 for b in beads)
     assert beads == sorted(beads)
@@ -81,7 +81,7 @@ def test_finds_reordered_pairs_among_distractors() -> None:
 
 def test_each_sentence_used_once() -> None:
     pt, es, _ = comparable_texts()
-    beads = mine(pt + pt[:2], es, "pt", "es")  # duplicated PT sentences compete for one partner
+    beads = mine(pt + pt[:2], es)  # duplicated PT sentences compete for one partner
     src = [i for b in beads for i in b.src]
     tgt = [j for b in beads for j in b.tgt]
     assert len(src) == len(set(src)) and len(tgt) == len(set(tgt))
@@ -89,16 +89,14 @@ def test_each_sentence_used_once() -> None:
 
 @pytest.mark.parametrize("src, tgt", [([], ["Hola."]), (["Olá."], []), ([], [])])
 def test_empty_sides(src: list[str], tgt: list[str]) -> None:
-    assert mine(src, tgt, "pt", "es") == []
+    assert mine(src, tgt) == []
 
 
 def test_threshold_trades_recall_for_precision() -> None:
     pt, es, gold = comparable_texts()
-    found = [links(mine(pt, es, "pt", "es", MiningConfig(threshold=t))) for t in (0.0, 0.5, 0.99)]
+    found = [links(mine(pt, es, MiningConfig(threshold=t))) for t in (0.0, 0.5, 0.99)]
     assert found[0] >= found[1] >= found[2]  # a higher threshold only removes pairs
-    precision_default = len(links(mine(pt, es, "pt", "es")) & gold) / max(
-        1, len(links(mine(pt, es, "pt", "es")))
-    )
+    precision_default = len(links(mine(pt, es)) & gold) / max(1, len(links(mine(pt, es))))
     assert precision_default >= 0.95
 
 
@@ -113,7 +111,7 @@ def test_split_sentence_becomes_one_to_two() -> None:
         "Fue recibido por Kim con un abrazo en el aeropuerto.",
     ]
     # a half pair scores low as a 1-1 candidate (merged beads are not scored yet): low threshold
-    beads = mine(pt, es, "pt", "es", MiningConfig(threshold=0.05))
+    beads = mine(pt, es, MiningConfig(threshold=0.05))
     assert [(b.src, b.tgt) for b in beads] == [((0,), (1, 2))]
     assert beads[0].kind == "1-2"
 
@@ -124,9 +122,9 @@ def test_neighbour_sharing_words_is_not_merged() -> None:
         "Los dos líderes firmaron un tratado de asistencia mutua.",
         "Pyongyang recibió a los líderes con un tratado de fiestas.",  # shares words, adds nothing
     ]
-    beads = mine(pt, es, "pt", "es", MiningConfig(threshold=0.05))
+    beads = mine(pt, es, MiningConfig(threshold=0.05))
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,))]
-    merged = mine(pt, es, "pt", "es", MiningConfig(threshold=0.05, merge_cover=0.0))
+    merged = mine(pt, es, MiningConfig(threshold=0.05, merge_cover=0.0))
     assert [(b.src, b.tgt) for b in merged] == [((0,), (0, 1))]  # what the gate prevents
 
 
@@ -151,7 +149,7 @@ class OracleEncoder:
 def test_encoder_evidence_is_used_for_uncertain_pairs() -> None:
     pt, es, gold = comparable_texts()
     config = MiningConfig(rescore_band=(0.0, 1.0))  # rescore every best candidate
-    beads = mine(pt, es, "pt", "es", config, encoder=OracleEncoder())
+    beads = mine(pt, es, config, encoder=OracleEncoder())
     assert links(beads) == gold
     assert all(b.score > 0.5 for b in beads)  # the oracle makes every translation certain
 
@@ -221,7 +219,7 @@ WORDS = ["acordo", "acuerdo", "Putin", "Kim", "tratado", "2024", "mútua", "mutu
     st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join), max_size=12),
 )
 def test_beads_are_in_bounds_and_disjoint(src: list[str], tgt: list[str]) -> None:
-    beads = mine(src, tgt, "pt", "es", MiningConfig(threshold=0.0))
+    beads = mine(src, tgt, MiningConfig(threshold=0.0))
     src_used = [i for b in beads for i in b.src]
     tgt_used = [j for b in beads for j in b.tgt]
     assert all(0 <= i < len(src) for i in src_used) and all(0 <= j < len(tgt) for j in tgt_used)

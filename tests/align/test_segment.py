@@ -10,8 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from alinea.align import segment as segment_module
-from alinea.align.segment import METHOD_ID, segment_documents, split_sentences
-from alinea.config import SegmentConfig
+from alinea.align.segment import METHOD_ID, SegmentConfig, segment_documents, split_sentences
 from alinea.schema import DOCUMENTS, SENTENCES, check_frame, polars_schema
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -54,8 +54,6 @@ def test_local_model_by_path_encodes_unit_vectors(tiny_model: Path, no_network: 
     beads = mine(
         ["o acordo de putin"],
         ["el acuerdo de putin"],
-        "pt",
-        "es",
         MiningConfig(threshold=0.0),
         encoder,
     )

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from alinea.align.words import AlignmentModel, WordAlignConfig, WordAligner
 from alinea.align.words.bitext import load_prior, parse_bitext, save_prior
 from alinea.align.words.orthography import similarity_matrix, spelling, token_kind
-from alinea.align.words.priors import shipped_prior
-from alinea.align.words.tokens import tokenize
+from alinea.align.words.priors import SHIPPED, read_prior
 from alinea.align.words.translation import HmmDirection, TranslationConfig
 from alinea.errors import InputFormatError, UsageError
+from alinea.text import tokenize
 
 TOY = [
     ("a casa verde", "la casa verde"),
@@ -145,9 +145,9 @@ def test_prior_round_trip_and_orientation(tmp_path: Path) -> None:
 
 
 def test_a_prior_carries_translations_to_a_tiny_input() -> None:
-    prior = shipped_prior("pt", "es")
-    assert prior is not None and shipped_prior("es", "pt") is not None
-    assert shipped_prior("pt", "xx") is None
+    prior = read_prior(SHIPPED, "pt", "es")
+    assert prior is not None and read_prior(SHIPPED, "es", "pt") is not None
+    assert read_prior(SHIPPED, "pt", "xx") is None
     pair = [(["o", "presidente", "disse"], ["el", "presidente", "dijo"])]
     linked = WordAligner("pt", "es", prior=prior).fit(pair).align(pair)[0]
     assert (2, 2) in linked.links  # disse -> dijo: no cognate, learned from the prior

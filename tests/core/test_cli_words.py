@@ -76,7 +76,7 @@ def test_wordprior_then_wordalign_with_it(tmp_path: Path) -> None:
     [
         (["a b c"], [], 1, "line 1: expected 'source tokens ||| target tokens'"),
         (["a ||| b ||| c"], [], 1, "found 2 '|||'"),
-        (LINES, ["--method", "best"], 2, "unknown matching 'best'"),
+        (LINES, ["--method", "best"], 2, "--method: expected argmax, itermax or match, got 'best'"),
         (LINES, ["--prior", "/no/such/prior.npz"], 1, "no such file"),
         (LINES, ["--prior", "x.npz", "--no-prior"], 2, "--prior and --no-prior exclude"),
         (LINES, ["--word-model", "/no/such/model"], 1, "not available locally"),

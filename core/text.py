@@ -1,0 +1,60 @@
+"""The one text module: Unicode normalisation, whitespace, accent folding and word tokens.
+
+Every stage that compares text goes through these functions, so a paragraph, a sentence, a
+glossary form and a lookup query are normalised and folded the same way:
+
+- :func:`normalise` is what the reader applies to every input (NFC, as composed text is what
+  users type and search for);
+- :func:`squeeze` collapses runs of whitespace (a paragraph is one line of single spaces);
+- :func:`fold` is the comparison key: case-folded, compatibility-decomposed, combining marks
+  dropped (``Ação`` -> ``acao``, ``ﬁm`` -> ``fim``); other scripts keep their letters;
+- :func:`tokenize` splits a sentence into word tokens (numbers keep their separators, words keep
+  inner hyphens and apostrophes, every other non-space character is a token of its own).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC form of ``text`` (the form every input is read in)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def squeeze(text: str) -> str:
+    """``text`` with surrounding whitespace stripped and inner runs collapsed to one space."""
+    return " ".join(text.split())
+
+
+class _FoldTable(dict[int, str]):
+    """A ``str.translate`` table filled on first use of each character: its NFKD decomposition
+    without combining marks (``ç`` -> ``c``, a lone combining accent -> nothing)."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        folded = "".join(ch for ch in decomposed.casefold() if not unicodedata.combining(ch))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: ``MOSCÓVO`` and ``Moscovo`` both give ``moscovo``."""
+    lowered = text.casefold()
+    return lowered if lowered.isascii() else lowered.translate(_FOLD)
+
+
+def tokenize(text: str) -> list[str]:
+    """Word tokens of ``text`` in order (module docstring)."""
+    return _TOKEN.findall(text)
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` character offsets of each token of :func:`tokenize`."""
+    return [m.span() for m in _TOKEN.finditer(text)]
