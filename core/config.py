@@ -33,7 +33,8 @@ def output_values(config: object, prefix: str = "") -> Iterator[tuple[str, objec
             continue
         value = getattr(config, f.name)
         name = f"{prefix}{f.name}"
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        nested = dataclasses.is_dataclass(value) and not isinstance(value, type)
+        if nested and not hasattr(value, "signature_id"):  # a calibration is one value
             yield from output_values(value, f"{name}.")
         else:
             yield name, value

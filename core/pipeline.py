@@ -111,12 +111,16 @@ class BuildResult:
 
 
 @contextmanager
-def _stage(name: str, seconds: dict[str, float], progress: Progress | None) -> Iterator[None]:
-    """Time one stage, log its duration and tell ``progress`` it is done."""
+def _stage(
+    name: str, seconds: dict[str, float], progress: Progress | None
+) -> Iterator[list[str]]:
+    """Time one stage; log its duration and the counts the block appends to the yielded list,
+    and tell ``progress`` it is done."""
     started = time.perf_counter()
-    yield
+    counts: list[str] = []
+    yield counts
     seconds[name] = round(time.perf_counter() - started, 3)
-    logger.info("%s: %.2f s", name, seconds[name])
+    logger.info("%s: %.2f s%s", name, seconds[name], "".join(f", {c}" for c in counts))
     if progress:
         progress(name, 1, 1)
 
@@ -150,25 +154,23 @@ def build(
     """
     _preload("simalign")  # torch + transformers take seconds to import: overlap with the stages
     seconds: dict[str, float] = {}
-    with _stage("ingest", seconds, None):
+    with _stage("ingest", seconds, None) as counts:
         ingested = ingest.ingest(paths, config.ingest, progress)
+        counts += [f"{ingested.documents.height} documents", f"{len(ingested.skipped)} skipped"]
     langs = ingested.langs
-    logger.info(
-        "ingest: %d documents, %d skipped", ingested.documents.height, len(ingested.skipped)
-    )
-    with _stage("segment", seconds, progress):
+    with _stage("segment", seconds, progress) as counts:
         sentences = segment.segment_documents(ingested.documents, config.segment)
-    logger.info("segment: %d sentences", sentences.height)
-    with _stage("align", seconds, progress):
+        counts.append(f"{sentences.height} sentences")
+    with _stage("align", seconds, progress) as counts:
         encoder = load_encoder(config.align.encoder) if config.align.encoder else None
         pairs = align_sentences(ingested.documents, sentences, langs, config.align, encoder)
-    logger.info("align: %d sentence pairs", pairs.height)
-    with _stage("words", seconds, progress):
+        counts.append(f"{pairs.height} sentence pairs")
+    with _stage("words", seconds, progress) as counts:
         links = align_words(pairs, langs, config.words)
-    logger.info("words: %d links", int(links["links"].list.len().sum()))
-    with _stage("glossary", seconds, progress):
+        counts.append(f"{int(links['links'].list.len().sum())} links")
+    with _stage("glossary", seconds, progress) as counts:
         glossary = build_glossary(sentences, pairs, links, langs, config.glossary)
-    logger.info("glossary: %d entries", glossary.height)
+        counts.append(f"{glossary.height} entries")
     signature = config.signature(langs, ingested.input_digest)
     return BuildResult(
         frames={

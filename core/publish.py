@@ -7,6 +7,7 @@ failure leaves the previous dataset untouched and no half-written folder behind.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from alinea.card import ConfigStats, render_card
 from alinea.errors import OutputError
 from alinea.schema import CONFIG_SCHEMAS, Schema, check_frame, features_json, to_arrow_table
 
+logger = logging.getLogger(__name__)
 CARD_MARKER = "alinea_signature:"
 EXPORTS_README = """# Exports
 
@@ -42,7 +44,8 @@ def is_alinea_dataset(folder: Path) -> bool:
     card = folder / "README.md"
     try:
         return CARD_MARKER in card.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError) as err:
+        logger.debug("%s has no readable alinea card: %s", folder, err)
         return False
 
 
@@ -133,6 +136,7 @@ def publish(
         staging.mkdir()
         _write_folder(staging, name, langs, frames, signature, exports or {})
         _swap_into_place(staging, target)
+        logger.info("publish: %s (%d configs, %d exports)", target, len(frames), len(exports or {}))
     except BaseException as err:
         shutil.rmtree(staging, ignore_errors=True)
         if created_parent:
