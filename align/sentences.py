@@ -8,6 +8,7 @@ the sentence level), then sentences are aligned within each document pair, compa
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
@@ -25,6 +26,7 @@ from alinea.schema import check_frame, polars_schema, sentence_pairs_schema
 
 Mode = Literal["comparable", "parallel"]
 MODES: tuple[Mode, ...] = ("comparable", "parallel")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,11 @@ def align_sentences(
     doc_texts = [[" ".join(by_doc[d][1]) for d in ids] for ids in doc_ids]
     method = config.method_id()
     rows = []
-    for a, b in pair_documents(doc_texts[0], doc_texts[1], config):
+    doc_pairs = pair_documents(doc_texts[0], doc_texts[1], config)
+    logger.info(
+        "align: %d document pairs of %d x %d documents", len(doc_pairs), *map(len, doc_ids)
+    )
+    for a, b in doc_pairs:
         src_doc, tgt_doc = doc_ids[0][a], doc_ids[1][b]
         (src_ids, src_texts), (tgt_ids, tgt_texts) = by_doc[src_doc], by_doc[tgt_doc]
         for bead in align_texts(src_texts, tgt_texts, config, encoder):

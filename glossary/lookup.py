@@ -182,11 +182,6 @@ def concordance(dataset: Dataset, entry: dict[str, Any], per_lang: int) -> tuple
     return tuple(lines)
 
 
-def lookup(folder: Path, query: str, limit: int = 5, per_lang: int = 3) -> list[Hit]:
-    """Search the dataset in ``folder`` and attach concordance lines to each hit."""
-    return lookup_in(load_dataset(folder), query, limit, per_lang)
-
-
 def lookup_in(dataset: Dataset, query: str, limit: int = 5, per_lang: int = 3) -> list[Hit]:
     """Search a loaded dataset and attach concordance lines to each hit."""
     hits = search(dataset, query, limit)
