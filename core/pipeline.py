@@ -111,9 +111,7 @@ class BuildResult:
 
 
 @contextmanager
-def _stage(
-    name: str, seconds: dict[str, float], progress: Progress | None
-) -> Iterator[list[str]]:
+def _stage(name: str, seconds: dict[str, float], progress: Progress | None) -> Iterator[list[str]]:
     """Time one stage; log its duration and the counts the block appends to the yielded list,
     and tell ``progress`` it is done."""
     started = time.perf_counter()

@@ -21,13 +21,17 @@ import numpy as np
 
 from alinea.align.words.orthography import similarity_matrix
 from alinea.align.words.priors import SHIPPED, prior_file, prior_id
-from alinea.align.words.translation import AlignmentModel, LexicalCounts, TranslationConfig
+from alinea.align.words.translation import (
+    AlignmentModel,
+    LexicalCounts,
+    TokenPair,
+    TranslationConfig,
+)
 from alinea.config import changed_fields, check_choice, check_range
 
 MATCHINGS = ("argmax", "itermax", "match")
 # Pairs mined from comparable news are partial translations: more tokens have no counterpart.
 COMPARABLE_TRANSLATION = TranslationConfig(null_prob=0.4)
-TokenPair = tuple[Sequence[str], Sequence[str]]
 
 
 @dataclass(frozen=True)

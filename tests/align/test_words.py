@@ -1,21 +1,28 @@
-"""Word alignment: tokens, orthography, the HMM (checked against brute-force enumeration),
-training by agreement, the aligner's contract (bounds, determinism, thresholds), priors."""
+"""Word alignment: tokens, orthography, the IBM-1 and HMM E-steps (the HMM checked against
+brute-force enumeration), the shared EM loop, training by agreement, the aligner's contract
+(bounds, determinism, thresholds), priors."""
 
 from __future__ import annotations
 
 import itertools
+import logging
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.special import digamma
 
 from alinea.align.words import AlignmentModel, WordAlignConfig, WordAligner
 from alinea.align.words.bitext import load_prior, parse_bitext, save_prior
+from alinea.align.words.em import train
+from alinea.align.words.hmm import Hmm, transitions
+from alinea.align.words.ibm1 import Ibm1
 from alinea.align.words.orthography import similarity_matrix, spelling, token_kind
 from alinea.align.words.priors import SHIPPED, read_prior
-from alinea.align.words.translation import HmmDirection, TranslationConfig
+from alinea.align.words.table import STRIDE, Corpus, DirectionModel
+from alinea.align.words.translation import TranslationConfig
 from alinea.errors import InputFormatError, UsageError
 from alinea.text import tokenize
 
@@ -49,23 +56,40 @@ def test_spelling_rules_meet_across_languages() -> None:
     assert sim[2, 0] == 0.0  # a number is not a word
 
 
-def test_forward_backward_matches_brute_force_enumeration() -> None:
-    model = HmmDirection(TranslationConfig(hmm_iterations=0, max_jump=6)).fit(TOY_PAIRS)
-    rng = np.random.default_rng(0)
+def fit_direction(
+    config: TranslationConfig, pairs: list[tuple[list[str], list[str]]]
+) -> DirectionModel:
+    """One direction trained alone by the shared EM loop."""
+    model = DirectionModel(config)
+    train([(model, model.prepare(pairs))], config)
+    return model
+
+
+def random_parameters(model: DirectionModel, seed: int = 0) -> None:
+    rng = np.random.default_rng(seed)
     model.jumps = rng.random(len(model.jumps)) + 0.1
-    model._table = rng.random(len(model._table)) + 0.05
+    model.probs = rng.random(len(model.probs)) + 0.05
+
+
+def test_forward_backward_matches_brute_force_enumeration() -> None:
+    config = TranslationConfig(max_jump=6)
+    model = DirectionModel(config)
+    corpus = model.prepare(TOY_PAIRS)
+    random_parameters(model)
     src, tgt = TOY_PAIRS[0]
-    post = model.posteriors([(src, tgt)])[0]
-    e, f = model._encode([(src, tgt)])[0]
-    cells = model._lookup(model._cell_keys(e, f)).reshape(len(f), len(e))
-    table = np.append(model._table, 0.0)
-    size = len(src)
-    trans, init = model._transitions(size)
+    post = Hmm().posteriors(model, [(src, tgt)])[0]
+    one = Corpus(corpus.encoded[:1], corpus.cells[:1], corpus.prior, corpus.classes)
+    cell_post, jumps = Hmm().e_step(model, one)  # the training pass, on the same pair
+    size, d = len(src), config.max_jump
+    cells = corpus.cells[0].reshape(len(tgt), size + 1)
+    table = model.padded()
+    trans, init = transitions(model.jumps, size, config)
 
     def emit(state: int, j: int) -> float:
         return float(table[cells[j, state + 1 if state < size else 0]])
 
-    expected = np.zeros((size, len(tgt)))
+    expected = np.zeros((len(tgt), size + 1))  # column 0: NULL, as the training cells
+    expected_jumps = np.zeros_like(jumps)
     total = 0.0
     for path in itertools.product(range(2 * size), repeat=len(tgt)):
         p = init[path[0]] * emit(path[0], 0)
@@ -73,15 +97,71 @@ def test_forward_backward_matches_brute_force_enumeration() -> None:
             p *= trans[path[j - 1], path[j]] * emit(path[j], j)
         total += p
         for j, state in enumerate(path):
-            if state < size:
-                expected[state, j] += p
-    assert np.allclose(post, expected / total, atol=1e-9)
+            expected[j, state + 1 if state < size else 0] += p
+            if j and state < size:  # a jump into a real position, from the remembered one
+                expected_jumps[state - path[j - 1] % size + d] += p
+    assert np.allclose(post, expected[:, 1:].T / total, atol=1e-9)
+    assert np.allclose(cell_post.reshape(len(tgt), size + 1), expected / total, atol=1e-9)
+    assert np.allclose(jumps, expected_jumps / total, atol=1e-9)
+
+
+def test_ibm1_posteriors_normalise_the_table_per_target_token() -> None:
+    model = DirectionModel()
+    corpus = model.prepare(TOY_PAIRS[:3])
+    random_parameters(model, seed=1)
+    t = {
+        (model.src_vocab.words[k // STRIDE], model.tgt_vocab.words[k % STRIDE]): p
+        for k, p in zip(model.keys.tolist(), model.probs.tolist(), strict=True)
+    }
+    post, jumps = Ibm1().e_step(model, corpus)
+    assert jumps is None
+    expected = []
+    for src, tgt in TOY_PAIRS[:3]:
+        for f in tgt:
+            row = np.array([t[e, f] for e in ["", *src]])
+            expected.extend(row / row.sum())
+    assert np.allclose(post, expected, atol=1e-15)
+
+
+def test_em_without_hmm_iterations_is_ibm1_training() -> None:
+    config = TranslationConfig(ibm1_iterations=4, hmm_iterations=0, backoff=0.0, alpha=0.5)
+    model = fit_direction(config, TOY_PAIRS)
+    # IBM-1 written out on a dense table, with the same variational-Bayes M-step
+    src_ids = {w: k for k, w in enumerate(model.src_vocab.words)}
+    tgt_ids = {w: k for k, w in enumerate(model.tgt_vocab.words)}
+    grids = [([src_ids[w] for w in ["", *s]], [tgt_ids[w] for w in t]) for s, t in TOY_PAIRS]
+    seen = np.zeros((len(src_ids), len(tgt_ids)), bool)
+    for e, f in grids:
+        seen[np.ix_(e, f)] = True
+    dense = seen.astype(float)
+    for _ in range(config.ibm1_iterations):
+        counts = np.zeros_like(dense)
+        for e, f in grids:
+            for fj in f:
+                np.add.at(counts[:, fj], e, dense[e, fj] / dense[e, fj].sum())
+        totals = counts.sum(1, keepdims=True) + len(tgt_ids) * config.alpha
+        dense = np.where(seen, np.exp(digamma(counts + config.alpha) - digamma(totals)), 0.0)
+    learned = np.zeros_like(dense)
+    learned[model.keys // STRIDE, model.keys % STRIDE] = model.probs
+    assert np.allclose(learned, dense, rtol=1e-12, atol=0.0)
+    assert np.array_equal(model.jumps, np.ones_like(model.jumps))  # the HMM never ran
+
+
+def test_em_logs_one_debug_line_per_iteration(caplog: pytest.LogCaptureFixture) -> None:
+    config = TranslationConfig(ibm1_iterations=2, hmm_iterations=3)
+    with caplog.at_level(logging.DEBUG, logger="alinea.align.words.em"):
+        fit_direction(config, TOY_PAIRS)
+    lines = [r.getMessage() for r in caplog.records if r.name == "alinea.align.words.em"]
+    assert [line.split(":")[0] for line in lines] == [
+        "EM iteration 1 (ibm1)", "EM iteration 2 (ibm1)",
+        "EM iteration 3 (hmm)", "EM iteration 4 (hmm)", "EM iteration 5 (hmm)",
+    ]  # fmt: skip
 
 
 def test_batches_of_different_lengths_give_the_same_posteriors() -> None:
-    model = HmmDirection(TranslationConfig(hmm_iterations=2)).fit(TOY_PAIRS)
-    together = model.posteriors(TOY_PAIRS)
-    alone = [model.posteriors([pair])[0] for pair in TOY_PAIRS]
+    model = fit_direction(TranslationConfig(hmm_iterations=2), TOY_PAIRS)
+    together = Hmm().posteriors(model, TOY_PAIRS)
+    alone = [Hmm().posteriors(model, [pair])[0] for pair in TOY_PAIRS]
     assert all(np.allclose(a, b, atol=1e-12) for a, b in zip(together, alone, strict=True))
 
 
@@ -104,8 +184,8 @@ def test_aligner_finds_cognates_and_respects_the_threshold() -> None:
 
 
 def test_unknown_matching_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="unknown matching"):
-        WordAligner("pt", "es", WordAlignConfig(matching="best"))
+    with pytest.raises(UsageError, match="--method: expected argmax, itermax or match, got 'best'"):
+        WordAlignConfig(matching="best")
 
 
 @pytest.mark.parametrize("matching", ["argmax", "itermax", "match"])

@@ -6,7 +6,10 @@ import numpy as np
 
 from alinea.align.words import WordAlignConfig, WordAligner
 from alinea.align.words.aligner import grow_links
-from alinea.align.words.translation import HmmDirection, TranslationConfig
+from alinea.align.words.em import train
+from alinea.align.words.hmm import Hmm
+from alinea.align.words.table import DirectionModel
+from alinea.align.words.translation import TranslationConfig
 
 # "livros" / "novos" occur once, together: only the prefix class of "livros" ("livr", seen with
 # "libr" words) tells which of "libros" / "nuevos" translates it.
@@ -20,8 +23,9 @@ CORPUS = [
 
 def _posteriors(backoff: float) -> np.ndarray:
     config = TranslationConfig(hmm_iterations=0, cognate_prior=0.0, backoff=backoff)
-    model = HmmDirection(config).fit(CORPUS)
-    return model.posteriors([CORPUS[-1]])[0]  # (source, target)
+    model = DirectionModel(config)
+    train([(model, model.prepare(CORPUS))], config)
+    return Hmm().posteriors(model, [CORPUS[-1]])[0]  # (source, target)
 
 
 def test_a_rare_word_borrows_the_translations_of_its_prefix_class() -> None:

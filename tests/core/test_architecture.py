@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FOLDERS = {"alinea": REPO / "core", "alinea.align": REPO / "align", "alinea.glossary": REPO / "glossary"}
+FOLDERS = {
+    "alinea": REPO / "core",
+    "alinea.align": REPO / "align",
+    "alinea.glossary": REPO / "glossary",
+}
 BASE = {"alinea.errors", "alinea.schema", "alinea.config", "alinea.signature", "alinea.text"}
 ALLOWED_IN_BASE = BASE | {"alinea._version", "alinea"}
 

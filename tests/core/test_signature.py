@@ -132,11 +132,26 @@ def test_method_ids_pin_their_defaults() -> None:
     ("make", "message"),
     [
         (lambda: BuildConfig("bad name"), "--name: 'bad name' is not a folder name"),
-        (lambda: BuildConfig.from_options("ds", mode="sideways"), "--mode: expected comparable or parallel"),
-        (lambda: BuildConfig.from_options("ds", encoder="labse"), "--encoder: unknown encoder 'labse'"),
-        (lambda: BuildConfig.from_options("ds", threshold=1.5), "--threshold: expected a number in [0, 1], got 1.5"),
-        (lambda: BuildConfig.from_options("ds", langs=("pt", "pt")), "--langs: expected two different codes"),
-        (lambda: BuildConfig.from_options("ds", max_file_mb=0), "--max-file-mb: expected a number at least"),
+        (
+            lambda: BuildConfig.from_options("ds", mode="sideways"),
+            "--mode: expected comparable or parallel",
+        ),
+        (
+            lambda: BuildConfig.from_options("ds", encoder="labse"),
+            "--encoder: unknown encoder 'labse'",
+        ),
+        (
+            lambda: BuildConfig.from_options("ds", threshold=1.5),
+            "--threshold: expected a number in [0, 1], got 1.5",
+        ),
+        (
+            lambda: BuildConfig.from_options("ds", langs=("pt", "pt")),
+            "--langs: expected two different codes",
+        ),
+        (
+            lambda: BuildConfig.from_options("ds", max_file_mb=0),
+            "--max-file-mb: expected a number at least",
+        ),
     ],
 )
 def test_configs_validate_options_with_one_line_errors(make: Any, message: str) -> None:

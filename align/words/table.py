@@ -1,0 +1,216 @@
+"""One direction's parameters and the M-step that IBM-1 and the HMM share.
+
+Tokens are casefolded and numbered per side (id 0 is the empty string: NULL on the source
+side). Only word pairs that co-occur in some training pair (or in the prior) get a table entry:
+the entries are the sorted keys ``e * STRIDE + f``, and every cell of a pair's grid (target
+token x NULL + source tokens) points at its entry, or at a zero slot past the end.
+
+The M-step adds three kinds of counts to the E-step's expected counts: those of a prior
+(another corpus, :class:`~alinea.align.words.base.LexicalCounts`), pseudo-counts for
+orthographically similar pairs (cognates, names, numbers) and a prefix back-off (a rare word
+borrows the translations of its inflected forms). It then estimates the table with variational
+Bayes (a sparse Dirichlet prior; Riley & Gildea 2012), which keeps rare words from becoming
+garbage collectors on small corpora; after HMM E-steps it also re-estimates the jump widths.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import digamma
+
+from alinea.align.words.base import LexicalCounts, TokenPair, TranslationConfig
+from alinea.align.words.orthography import pair_similarity
+
+logger = logging.getLogger(__name__)
+
+STRIDE = 1 << 32  # key of a table entry: source id * STRIDE + target id
+Encoded = tuple[np.ndarray, np.ndarray]  # token ids: source (NULL first), target
+
+
+def normalise_token(token: str) -> str:
+    """The form the translation model sees: lowercased, accents kept (PT ``é`` is not ``e``)."""
+    return token.casefold()
+
+
+class Vocabulary:
+    """Token -> id; id 0 is the empty string (NULL on the source side)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {"": 0}
+        self.words: list[str] = [""]
+
+    def encode(self, tokens: Sequence[str]) -> np.ndarray:
+        """Ids of ``tokens``, adding the new ones."""
+        out = np.empty(len(tokens), dtype=np.int64)
+        for k, token in enumerate(tokens):
+            idx = self.ids.get(token)
+            if idx is None:
+                idx = self.ids[token] = len(self.words)
+                self.words.append(token)
+            out[k] = idx
+        return out
+
+    def known(self, tokens: Sequence[str]) -> np.ndarray:
+        """Ids of ``tokens`` (normalised here); unknown ones get an id past the vocabulary."""
+        unknown = len(self.words) + 1
+        return np.array([self.ids.get(normalise_token(t), unknown) for t in tokens], np.int64)
+
+
+@dataclass
+class Corpus:
+    """Training pairs of one direction, encoded.
+
+    Attributes:
+        encoded: token ids per pair (source with NULL first).
+        cells: table index of every cell of each pair's grid, target-major.
+        prior: prior (and cognate) counts per table entry.
+        classes: prefix-class pair per entry and source class per pair (for ``backoff``).
+    """
+
+    encoded: list[Encoded]
+    cells: list[np.ndarray]
+    prior: np.ndarray
+    classes: tuple[np.ndarray, np.ndarray]
+
+
+class DirectionModel:
+    """One direction (target tokens generated from source positions): the vocabularies, the
+    translation table ``t(f | e)`` over co-occurring pairs and the jump-width counts."""
+
+    def __init__(self, config: TranslationConfig | None = None) -> None:
+        self.config = config or TranslationConfig()
+        self.src_vocab = Vocabulary()
+        self.tgt_vocab = Vocabulary()
+        self.keys: np.ndarray = np.zeros(0, dtype=np.int64)  # sorted keys of the entries
+        self.probs: np.ndarray = np.zeros(0)  # t(f | e) per entry
+        self.jumps: np.ndarray = np.ones(2 * self.config.max_jump + 1)  # jump-width counts
+        self.expected: np.ndarray = np.zeros(0)  # expected counts of the last E-step
+        self.prior_jumps: np.ndarray = np.zeros_like(self.jumps)
+
+    # ---- encoding --------------------------------------------------------------------
+    def encode(self, pairs: Sequence[TokenPair]) -> list[Encoded]:
+        """Ids of the tokens of ``pairs`` (growing the vocabularies), NULL first on the source."""
+        out = []
+        for src, tgt in pairs:
+            e = self.src_vocab.encode([normalise_token(t) for t in src])
+            f = self.tgt_vocab.encode([normalise_token(t) for t in tgt])
+            out.append((np.concatenate(([0], e)), f))
+        return out
+
+    def encode_known(self, pairs: Sequence[TokenPair]) -> tuple[list[Encoded], list[np.ndarray]]:
+        """Ids and cells of pairs to align (the vocabularies and the table stay as they are)."""
+        encoded = [
+            (np.concatenate(([0], self.src_vocab.known(src))), self.tgt_vocab.known(tgt))
+            for src, tgt in pairs
+        ]
+        return encoded, [self.lookup(self.cell_keys(e, f)) for e, f in encoded]
+
+    @staticmethod
+    def cell_keys(e: np.ndarray, f: np.ndarray) -> np.ndarray:
+        """Keys of the (J, I+1) grid of one sentence pair, target-major."""
+        keys: np.ndarray = (e[None, :] * STRIDE + f[:, None]).ravel()
+        return keys
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Index of each key in the table, ``len(table)`` (the zero slot) when absent."""
+        if not len(self.keys):
+            return np.zeros(len(keys), dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return np.where(self.keys[pos] == keys, pos, len(self.keys))
+
+    def padded(self) -> np.ndarray:
+        """The table with the zero slot of absent pairs appended."""
+        return np.append(self.probs, 0.0)
+
+    # ---- training --------------------------------------------------------------------
+    def prepare(self, pairs: Sequence[TokenPair], prior: LexicalCounts | None = None) -> Corpus:
+        """Encode the training pairs and build the table of co-occurring words (uniform)."""
+        encoded = self.encode(pairs)
+        prior_keys, prior_counts = self._prior_arrays(prior)
+        all_keys = [self.cell_keys(e, f) for e, f in encoded]
+        self.keys = np.unique(np.concatenate([np.zeros(0, np.int64), *all_keys, prior_keys]))
+        cells = [self.lookup(k) for k in all_keys]
+        prior_vec: np.ndarray = np.zeros(len(self.keys))
+        if prior is not None:
+            slots = self.lookup(prior_keys)
+            prior_vec = np.bincount(slots, prior_counts, minlength=len(self.keys) + 1)[:-1]
+            self.prior_jumps = prior.jumps.copy()
+        self.probs = np.full(len(self.keys), 1.0)  # IBM-1 starts uniform
+        logger.debug("%d pairs, %d table entries", len(pairs), len(self.keys))
+        return Corpus(encoded, cells, prior_vec, self._prefix_classes())
+
+    def cognate_counts(self, src_lang: str, tgt_lang: str) -> np.ndarray:
+        """Pseudo-counts for the table entries whose two words look alike (cognates, names,
+        numbers): ``cognate_prior x similarity`` at or above ``cognate_min_similarity``."""
+        src_ids, tgt_ids = self.keys // STRIDE, self.keys % STRIDE
+        sim = pair_similarity(
+            self.src_vocab.words, self.tgt_vocab.words, src_ids, tgt_ids, src_lang, tgt_lang
+        )
+        sim[src_ids == 0] = 0.0  # NULL
+        sim[sim < self.config.cognate_min_similarity] = 0.0
+        return self.config.cognate_prior * sim
+
+    def m_step(self, corpus: Corpus, post: np.ndarray, jumps: np.ndarray | None) -> None:
+        """Re-estimate the table from cell posteriors (in ``concat(cells)`` order, plus the
+        prior) and, when jump counts are given (HMM E-steps), the jump distribution."""
+        flat = np.concatenate([np.zeros(0, np.int64), *corpus.cells])
+        self.expected = np.bincount(flat, post, minlength=len(self.keys) + 1)[:-1]
+        counts = self.expected + corpus.prior
+        if self.config.backoff > 0:
+            counts += self._backoff(counts, *corpus.classes)
+        self._normalise(counts)
+        if jumps is not None:
+            self.jumps = jumps + self.prior_jumps + 1e-3
+
+    def counts(self, min_count: float = 0.5) -> LexicalCounts:
+        """The expected counts of the last E-step as a reusable prior, entries below
+        ``min_count`` dropped."""
+        keep = np.flatnonzero(self.expected >= min_count)
+        return LexicalCounts(
+            src_words=list(self.src_vocab.words),
+            tgt_words=list(self.tgt_vocab.words),
+            src_index=self.keys[keep] // STRIDE,
+            tgt_index=self.keys[keep] % STRIDE,
+            counts=self.expected[keep].copy(),
+            jumps=self.jumps.copy(),
+        )
+
+    def _prior_arrays(self, prior: LexicalCounts | None) -> tuple[np.ndarray, np.ndarray]:
+        """Keys and counts of the prior's entries (its words join the vocabularies)."""
+        if prior is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        e = self.src_vocab.encode(prior.src_words)[prior.src_index]
+        f = self.tgt_vocab.encode(prior.tgt_words)[prior.tgt_index]
+        return e * STRIDE + f, prior.counts
+
+    def _prefix_classes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The prefix-class pair of every table entry, and the source class of every pair."""
+        k = self.config.backoff_prefix
+        _, src_class = np.unique([w[:k] for w in self.src_vocab.words], return_inverse=True)
+        _, tgt_class = np.unique([w[:k] for w in self.tgt_vocab.words], return_inverse=True)
+        width = int(tgt_class.max()) + 1
+        pair = src_class[self.keys // STRIDE] * width + tgt_class[self.keys % STRIDE]
+        groups, entry_group = np.unique(pair, return_inverse=True)
+        return entry_group, groups // width
+
+    def _backoff(self, counts: np.ndarray, group: np.ndarray, group_src: np.ndarray) -> np.ndarray:
+        """``backoff`` pseudo-counts per source word, shared like its prefix class's counts
+        (NULL entries get none)."""
+        real = (self.keys >= STRIDE).astype(np.float64)  # source id > 0
+        by_group = np.bincount(group, counts * real, minlength=len(group_src))
+        by_src = np.bincount(group_src, by_group)
+        share = by_group / np.maximum(by_src[group_src], 1e-300)
+        pseudo: np.ndarray = self.config.backoff * share[group] * real
+        return pseudo
+
+    def _normalise(self, counts: np.ndarray) -> None:
+        """Variational-Bayes M-step: ``exp(digamma(c + a)) / exp(digamma(sum_f c + V a))``."""
+        alpha = self.config.alpha
+        src = self.keys // STRIDE
+        totals = np.bincount(src, weights=counts, minlength=len(self.src_vocab.words))
+        vocab = len(self.tgt_vocab.words)
+        self.probs = np.exp(digamma(counts + alpha) - digamma(totals[src] + vocab * alpha))
