@@ -59,8 +59,8 @@ class Logistic:
             missing = sorted(set(self.features) - set(columns))
             extra = sorted(set(columns) - set(self.features))
             raise CalibrationError(
-                f"calibration: fitted on features {', '.join(self.features)}; "
-                f"missing {missing or 'none'}, not fitted {extra or 'none'}; "
+                f"calibration: fitted on features the stage does not compute ({missing or 'none'}) "
+                f"and not on features it computes ({extra or 'none'}); "
                 "refit it with scripts/fit_calibration.py"
             )
         stacked = np.column_stack([columns[name] for name in self.features])

