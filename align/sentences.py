@@ -171,9 +171,7 @@ def align_sentences(
     method = config.method_id()
     rows = []
     doc_pairs = pair_documents(doc_texts[0], doc_texts[1], config)
-    logger.info(
-        "align: %d document pairs of %d x %d documents", len(doc_pairs), *map(len, doc_ids)
-    )
+    logger.info("align: %d document pairs of %d x %d documents", len(doc_pairs), *map(len, doc_ids))
     for a, b in doc_pairs:
         src_doc, tgt_doc = doc_ids[0][a], doc_ids[1][b]
         (src_ids, src_texts), (tgt_ids, tgt_texts) = by_doc[src_doc], by_doc[tgt_doc]
