@@ -7,6 +7,7 @@ for is skipped and reported, never mixed in. Paragraphs that are site boilerplat
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from alinea.schema import DOCUMENTS, check_frame, polars_schema
 METHOD_ID = "ingest.v1"
 
 Progress = Callable[[str, int, int], None]
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,7 @@ def ingest(
     origin: dict[str, str] = {}
     for done, file in enumerate(files, start=1):
         documents, data = _read(file, config)
+        logger.debug("read %s: %d documents, %d bytes", file.source, len(documents), len(data))
         digest.update(f"{file.source}\0{len(data)}\0".encode())
         digest.update(data)
         for document in documents:

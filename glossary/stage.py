@@ -10,6 +10,7 @@ first sentence (in input order) that is part of an aligned pair, else the first 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +25,7 @@ from alinea.schema import check_frame, glossary_schema, polars_schema
 from alinea.text import tokenize
 
 Row = tuple[str, str, str]  # sent_id, doc_id, text
+logger = logging.getLogger(__name__)
 
 
 def sentence_rows(sentences: pl.DataFrame, lang: str, dedupe: bool = True) -> list[Row]:
@@ -107,6 +109,10 @@ def build_glossary(
         {sid: tokenize(text) for sid, _, text in rows[1]},
     )
     pairs = aligned_pairs(sentence_pairs, word_alignments, langs)
+    logger.info(
+        "glossary: %d %s and %d %s candidates",
+        len(lexicons[0].candidates), langs[0], len(lexicons[1].candidates), langs[1],
+    )  # fmt: skip
     entries, occurrences = pair_terms(lexicons, tokens, pairs, config)
     texts = dict(zip(sentences["sent_id"], sentences["text"], strict=True))
     paired = [
