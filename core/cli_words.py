@@ -35,9 +35,10 @@ def wordalign(
     """Word-align tokenised sentence pairs; one Pharaoh line (i-j ...) per input line."""
     setup_logging(verbose)
     try:
-        from alinea.align.words import WordAlignConfig, WordAligner
+        from alinea.align.words import WordAlignConfig
         from alinea.align.words.bitext import read_bitext
-        from alinea.align.words.priors import SHIPPED, read_prior
+        from alinea.align.words.priors import SHIPPED
+        from alinea.align.words.stage import align_token_pairs
 
         langs = language_pair(src_lang, tgt_lang)
         if prior is not None and no_prior:
@@ -50,9 +51,7 @@ def wordalign(
             layer=layer,
             prior=None if no_prior else str(prior) if prior else SHIPPED,
         )
-        pairs = read_bitext(file)
-        aligner = WordAligner(*langs, config, read_prior(config.prior, *langs))
-        results = aligner.fit(pairs).align(pairs)
+        results = align_token_pairs(read_bitext(file), langs, config)
     except AlineaError as err:
         raise fail(err) from None
     for result in results:
@@ -76,14 +75,13 @@ def wordprior(
     """Learn a lexical prior (expected translation counts) from a parallel corpus."""
     setup_logging(verbose)
     try:
-        from alinea.align.words import AlignmentModel
         from alinea.align.words.bitext import read_bitext, save_prior
+        from alinea.align.words.priors import learn_prior
 
         langs = language_pair(src_lang, tgt_lang)
         require_files(corpus)
         pairs = read_bitext(corpus)
-        model = AlignmentModel(*langs).fit(pairs)
-        save_prior(out, langs, model.counts(min_count))
+        save_prior(out, langs, learn_prior(pairs, langs, min_count))
     except AlineaError as err:
         raise fail(err) from None
     typer.echo(f"{out}: prior from {len(pairs)} pairs")

@@ -3,7 +3,7 @@
 TICO-19 is the only parallel text in ``../shared/eval`` whose licence allows shipping what is
 learned from it (NTREX/FLORES are the sentence-mining benchmark; XL-WA, Tatoeba and MUSE are
 non-commercial). The pt_BR and es_LA translations of its 2,100 test lines are tokenised with
-alinea's tokenizer and fed to ``alinea.align.words.AlignmentModel``; expected counts of at least
+alinea's tokenizer and fed to ``alinea.align.words.priors.learn_prior``; expected counts of at least
 ``--min-count`` are kept.
 
     .venv/bin/python scripts/build_word_prior.py
@@ -15,8 +15,8 @@ import argparse
 import time
 from pathlib import Path
 
-from alinea.align.words import AlignmentModel
 from alinea.align.words.bitext import save_prior
+from alinea.align.words.priors import learn_prior
 from alinea.text import tokenize
 
 TICO = Path(__file__).resolve().parents[2] / "shared" / "eval" / "tico19-test-pt-es"
@@ -32,8 +32,7 @@ def main() -> None:
     es = (TICO / "tico19-test.es_LA").read_text(encoding="utf-8").splitlines()
     pairs = [(tokenize(a), tokenize(b)) for a, b in zip(pt, es, strict=True)]
     start = time.perf_counter()
-    model = AlignmentModel("pt", "es").fit(pairs)
-    prior = model.counts(args.min_count)
+    prior = learn_prior(pairs, ("pt", "es"), args.min_count)
     save_prior(args.out, ("pt", "es"), prior)
     entries = ", ".join(str(len(c.counts)) for c in prior)
     print(

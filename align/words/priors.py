@@ -6,10 +6,11 @@ rebuilt by ``scripts/build_word_prior.py``), or a file the user wrote with ``ali
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from alinea.align.words.bitext import load_prior
-from alinea.align.words.translation import LexicalCounts
+from alinea.align.words.translation import AlignmentModel, LexicalCounts, TokenPair
 
 HERE = Path(__file__).parent
 SHIPPED = "shipped"  # the prior option that names the package's own prior for the pair
@@ -41,3 +42,11 @@ def read_prior(
     """The counts of the prior ``spec`` names (:func:`prior_file`), oriented ``src -> tgt``."""
     path = prior_file(spec, src_lang, tgt_lang)
     return load_prior(path, src_lang, tgt_lang) if path else None
+
+
+def learn_prior(
+    pairs: Sequence[TokenPair], langs: tuple[str, str], min_count: float = 0.5
+) -> tuple[LexicalCounts, LexicalCounts]:
+    """Both directions' expected counts on a parallel corpus (``alinea wordprior``), entries
+    below ``min_count`` dropped."""
+    return AlignmentModel(*langs).fit(pairs).counts(min_count)

@@ -7,13 +7,25 @@ never contain boilerplate sentences, so no link crosses into boilerplate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import polars as pl
 
-from alinea.align.words.aligner import WordAlignConfig, WordAligner
+from alinea.align.words.aligner import WordAlignConfig, WordAligner, WordAlignment
 from alinea.align.words.priors import read_prior
+from alinea.align.words.translation import TokenPair
 from alinea.schema import check_frame, polars_schema, word_alignments_schema
 from alinea.text import tokenize
+
+
+def align_token_pairs(
+    pairs: Sequence[TokenPair], langs: tuple[str, str], config: WordAlignConfig
+) -> list[WordAlignment]:
+    """Links of every pair, in order, from a model trained on the pairs themselves (plus the
+    prior ``config`` names): what ``alinea wordalign`` prints and the build publishes."""
+    prior = read_prior(config.prior, *langs)
+    return WordAligner(*langs, config, prior).fit(pairs).align(pairs)
 
 
 def align_words(
@@ -26,9 +38,8 @@ def align_words(
     schema = word_alignments_schema(l1, l2)
     texts = pairs["translation"].to_list()
     tokens = [(tokenize(t[l1]), tokenize(t[l2])) for t in texts]
-    prior = read_prior(config.prior, l1, l2)
-    results = WordAligner(l1, l2, config, prior).fit(tokens).align(tokens) if tokens else []
-    method = config.method_id() + ("+prior" if prior is not None else "")
+    results = align_token_pairs(tokens, langs, config) if tokens else []
+    method = str(config.signature_fields(langs)["words"])
     rows = [
         {
             "pair_id": pair_id,
