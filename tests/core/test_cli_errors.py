@@ -76,36 +76,45 @@ def duplicate_ids(root: Path) -> list[Path]:
     return [*good_inputs(root), write(root / "other" / "pt.txt", PT + " Outra.")]
 
 
-BAD_INPUTS: list[tuple[str, Callable[[Path], list[Path]], int, list[str]]] = [
-    ("missing path", missing, 1, ["nowhere.txt", "no such file"]),
-    ("empty directory", empty_dir, 1, ["empty", "has no .txt, .md, .jsonl files"]),
-    ("empty file", empty_file, 1, ["blank.txt", "empty"]),
-    ("binary file", binary_file, 1, ["image.txt", "binary"]),
-    ("not UTF-8", latin1_file, 1, ["latin1.txt", "not valid UTF-8 at byte 2"]),
-    ("jsonl not JSON", bad_json_line, 1, ["news.jsonl", "line 2", "not valid JSON"]),
-    ("jsonl without text", json_without_text, 1, ["news.jsonl", "line 3", "missing `text`"]),
-    ("all in another language", all_other_language, 1, ["one language only"]),
-    ("unsupported type", unsupported_file, 1, ["article.pdf", "unsupported file type"]),
-    ("duplicate ids", duplicate_ids, 1, ["'pt'", "unique id"]),
-]
+# case, inputs, exit code, the message on stderr after "error: " ({root}: the inputs' folder)
+BAD_INPUTS: list[tuple[str, Callable[[Path], list[Path]], int, str]] = [
+    ("missing path", missing, 1, "{root}/nowhere.txt: no such file or directory; check the path"),
+    ("empty directory", empty_dir, 1,
+     "{root}/empty: directory has no .txt, .md, .jsonl files; point at the documents"),
+    ("empty file", empty_file, 1, "{root}/blank.txt: file is empty; remove it or add text"),
+    ("binary file", binary_file, 1,
+     "{root}/image.txt: file holds binary data, not text; give .txt, .md or .jsonl files in UTF-8"),
+    ("not UTF-8", latin1_file, 1,
+     "{root}/latin1.txt: not valid UTF-8 at byte 2 (b'\\xe1'); convert it, "
+     "e.g. `iconv -f latin1 -t utf-8`"),
+    ("jsonl not JSON", bad_json_line, 1,
+     "{root}/news.jsonl: line 2: not valid JSON (Unterminated string starting at); "
+     "write one object per line"),
+    ("jsonl without text", json_without_text, 1,
+     '{root}/news.jsonl: line 3: missing `text`; each line needs {{"text": "..."}}'),
+    ("all in another language", all_other_language, 1,
+     "found documents in one language only (en); alinea aligns two languages: "
+     "add documents in the second language, or name both with --langs"),
+    ("unsupported type", unsupported_file, 1,
+     "{root}/article.pdf: unsupported file type '.pdf'; give .txt, .md, .jsonl files"),
+    ("duplicate ids", duplicate_ids, 1,
+     "{root}/other/pt.txt: document id 'pt' also used by pt.txt; "
+     "give every document a unique id (file name or `id`)"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("case", "make", "code", "words"), BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS]
+    ("case", "make", "code", "message"), BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS]
 )
 def test_bad_input_is_one_clear_line(
-    tmp_path: Path, case: str, make: Callable[[Path], list[Path]], code: int, words: list[str]
+    tmp_path: Path, case: str, make: Callable[[Path], list[Path]], code: int, message: str
 ) -> None:
     inputs = make(tmp_path / "in")
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", *map(str, inputs), "--out", str(out), "--name", "ds"])
     assert result.exit_code == code, result.output
-    message = result.stderr.strip()
-    assert len(message.splitlines()) == 1, message
-    assert "Traceback" not in result.output
-    assert message.startswith("error:"), message
-    for word in words:
-        assert word in " ".join(message.split()), (word, message)
+    assert result.stdout == ""
+    assert result.stderr == f"error: {message.format(root=tmp_path / 'in')}\n"
     assert not out.exists(), "a failed build must leave no output folder"
 
 
@@ -118,8 +127,14 @@ def test_document_in_unexpected_language_is_skipped_and_reported(tmp_path: Path)
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["documents"] == 2
-    assert [s["source"] for s in summary["skipped"]] == ["en.txt"]
-    assert "English" in summary["skipped"][0]["reason"]
+    assert summary["languages"] == {
+        "pt": {"documents": 1, "sentences": 1},
+        "es": {"documents": 1, "sentences": 1},
+    }
+    assert summary["skipped"] == [
+        {"source": "en.txt", "reason": "language is English (en), not one of pt, es"}
+    ]
+    assert summary["dataset"] == str(tmp_path / "out" / "pt")  # named after the first input
 
 
 def test_all_documents_skipped_is_an_error(tmp_path: Path) -> None:
@@ -128,27 +143,56 @@ def test_all_documents_skipped_is_an_error(tmp_path: Path) -> None:
         app, ["build", *map(str, inputs), "--out", str(tmp_path / "out"), "--langs", "pt,es"]
     )
     assert result.exit_code == 1
-    assert "no document is in pt or es" in result.stderr
+    assert result.stderr == (
+        "error: no document is in pt or es; check --langs or the inputs (2 skipped)\n"
+    )
     assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(
-    ("option", "value", "words"),
+    ("option", "value", "message"),
     [
-        ("--langs", "pt,xx", "unknown language code xx"),
-        ("--langs", "pt", "expected two different codes"),
-        ("--langs", "pt,pt", "expected two different codes"),
-        ("--name", "../escape", "is not a folder name"),
+        ("--langs", "pt,xx", "--langs: unknown language code xx; use ISO 639-1 codes such as pt,es"),
+        ("--langs", "pt", "--langs: expected two different codes such as pt,es, got 'pt'"),
+        ("--langs", "pt,pt", "--langs: expected two different codes such as pt,es, got 'pt,pt'"),
+        ("--name", "../escape",
+         "--name: '../escape' is not a folder name; use letters, digits, '.', '_', '-'"),
+        ("--mode", "bogus", "--mode: expected comparable or parallel, got 'bogus'"),
     ],
-)
-def test_usage_errors_exit_2(tmp_path: Path, option: str, value: str, words: str) -> None:
+)  # fmt: skip
+def test_usage_errors_exit_2(tmp_path: Path, option: str, value: str, message: str) -> None:
     inputs = good_inputs(tmp_path / "in")
     result = runner.invoke(
         app, ["build", *map(str, inputs), "--out", str(tmp_path / "out"), option, value]
     )
     assert result.exit_code == 2, result.output
-    assert words in result.stderr
+    assert result.stderr == f"error: {message}\n"
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build"], "Missing argument 'inputs'."),
+        (["build", "x.txt"], "Missing option '--out' / '-o'."),  # no --out
+        (["build", "x.txt", "-o", "out", "--threshold", "2"], "Invalid value for '--threshold'"),
+        (
+            ["build", "x.txt", "-o", "out", "--max-file-mb", "0"],
+            "Invalid value for '--max-file-mb'",
+        ),
+        (["build", "x.txt", "-o", "out", "--frobnicate"], "No such option: --frobnicate"),
+    ],
+)
+def test_command_line_errors_are_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # "out" would land here, were the build to run
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("Usage: alinea build [OPTIONS] ")
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_existing_foreign_folder_is_refused_unless_forced(tmp_path: Path) -> None:
@@ -158,14 +202,16 @@ def test_existing_foreign_folder_is_refused_unless_forced(tmp_path: Path) -> Non
     args = ["build", *map(str, inputs), "--out", str(tmp_path / "out"), "--name", "ds"]
     refused = runner.invoke(app, args)
     assert refused.exit_code == 1
-    assert "not an alinea dataset" in refused.stderr and "--force" in refused.stderr
+    assert refused.stderr == (
+        f"error: {target}: folder exists and is not an alinea dataset; "
+        "choose another --out/--name, or pass --force to replace it\n"
+    )
+    assert [p.name for p in target.iterdir()] == ["thesis.tex"]
     assert (target / "thesis.tex").read_text(encoding="utf-8") == "precious"
     forced = runner.invoke(app, [*args, "--force"])
     assert forced.exit_code == 0, forced.output
-    assert not (target / "thesis.tex").exists()
-    assert (target / "README.md").exists()
-
-
-def test_missing_arguments_are_usage_errors() -> None:
-    assert runner.invoke(app, ["build"]).exit_code == 2
-    assert runner.invoke(app, ["build", "x.txt"]).exit_code == 2  # no --out
+    assert sorted(p.name for p in target.iterdir()) == [
+        "README.md", "documents", "exports", "glossary", "sentence_pairs", "sentences",
+        "word_alignments",
+    ]  # fmt: skip
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ds"]

@@ -127,49 +127,90 @@ def test_exact_and_fuzzy_hits(
 def test_json_record_structure_and_spans(dataset: Path) -> None:
     (hit,) = records(dataset, "assistência mútua", "--limit", "1")
     assert set(hit) == {"query", "match", "entry", "concordance"}
-    assert set(hit["entry"]) == set(polars_schema(glossary_schema("pt", "es")))
-    assert hit["entry"]["score"] == 0.9 and hit["entry"]["es"] == "asistencia mutua"
-    lines = hit["concordance"]
-    assert [(c["lang"], c["sent_id"]) for c in lines] == [
-        ("pt", "a:1"),  # the example sentence first
-        ("pt", "a:0"),  # a:3 is boilerplate: never shown
-        ("es", "b:0"),
-    ]
-    for line in lines:
-        assert set(line) == {"lang", "sent_id", "doc_id", "text", "spans"}
-        assert line["doc_id"] == line["sent_id"].split(":")[0]
-        (start, end), *_ = line["spans"]
+    assert hit["match"] == {"score": 100.0, "form": "assistência mútua", "lang": "pt"}
+    assert hit["entry"] == GLOSSARY_ROWS[0]
+    assert hit["concordance"] == [
+        {"lang": "pt", "sent_id": "a:1", "doc_id": "a", "text": SENTENCES_ROWS[1][2],
+         "spans": [[2, 19]]},  # the example sentence first
+        {"lang": "pt", "sent_id": "a:0", "doc_id": "a", "text": SENTENCES_ROWS[0][2],
+         "spans": [[13, 30]]},  # a:3 is boilerplate: never shown
+        {"lang": "es", "sent_id": "b:0", "doc_id": "b", "text": SENTENCES_ROWS[4][2],
+         "spans": [[14, 30]]},
+    ]  # fmt: skip
+    for line in hit["concordance"]:
+        ((start, end),) = line["spans"]
         expected = "asistencia mutua" if line["lang"] == "es" else "assistência mútua"
         assert line["text"][start:end].casefold() == expected
 
 
-def test_concordance_of_variants_and_limits(dataset: Path) -> None:
-    (kim,) = records(dataset, "kim jong un", "--limit", "1")
-    spans = {c["sent_id"]: c["text"][slice(*c["spans"][0])] for c in kim["concordance"]}
-    assert spans == {"a:2": "Kim Jong Un", "b:1": "Kim Jong-un"}
-    (rpdc,) = records(dataset, "RPDC", "--limit", "1", "--lines", "1")
-    assert [c["sent_id"] for c in rpdc["concordance"]] == ["a:1", "b:1"]
-    assert len(records(dataset, "RPDC", "--limit", "1", "--lines", "0")[0]["concordance"]) == 0
-    both = records(dataset, "RPDC Kim Jong Un")
-    assert {r["entry"]["term_id"] for r in both[:2]} == {"t-rpdc", "t-kim"}
-    assert len(records(dataset, "RPDC Kim Jong Un", "--limit", "1")) == 1
+@pytest.mark.parametrize(
+    ("args", "concordance"),
+    [
+        (["kim jong un"], [("a:2", ["Kim Jong Un"]), ("b:1", ["Kim Jong-un"])]),  # and a variant
+        (["RPDC"], [("a:1", ["RPDC"]), ("b:1", ["RPDC"]), ("b:2", ["RPDC"])]),
+        (["RPDC", "--lines", "1"], [("a:1", ["RPDC"]), ("b:1", ["RPDC"])]),  # per language
+        (["RPDC", "--lines", "0"], []),
+    ],
+)
+def test_concordance_of_variants_and_limits(
+    dataset: Path, args: list[str], concordance: list[tuple[str, list[str]]]
+) -> None:
+    (hit,) = records(dataset, *args, "--limit", "1")
+    found = [(c["sent_id"], [c["text"][a:b] for a, b in c["spans"]]) for c in hit["concordance"]]
+    assert found == concordance
+
+
+@pytest.mark.parametrize(
+    ("args", "term_ids"),
+    [
+        (["RPDC Kim Jong Un"], ["t-kim", "t-rpdc"]),  # two terms in one query
+        (["RPDC Kim Jong Un", "--limit", "1"], ["t-kim"]),
+        (["asistensia mutua"], ["t-assistencia"]),  # fuzzy: nothing else comes close
+    ],
+)
+def test_entries_found_and_limit(dataset: Path, args: list[str], term_ids: list[str]) -> None:
+    assert [r["entry"]["term_id"] for r in records(dataset, *args)] == term_ids
 
 
 def test_terminal_output_highlights_the_term(dataset: Path) -> None:
-    code, out, _ = lookup(dataset, "asistencia mutua", env={"FORCE_COLOR": "1", "TERM": "xterm"})
-    assert code == 0
-    plain = ANSI.sub("", out)
-    assert "assistência mútua ↔ asistencia mutua" in plain
-    assert "El tratado de asistencia mutua fue firmado." in plain
-    assert re.search(r"\x1b\[[0-9;]*m(asistencia mutua)\x1b\[0m fue firmado", out)
-    assert "2x in 1 docs" in plain
+    code, out, err = lookup(dataset, "asistencia mutua", env={"FORCE_COLOR": "1", "TERM": "xterm"})
+    assert (code, err) == (0, "")
+    assert ANSI.sub("", out).splitlines() == [
+        "assistência mútua ↔ asistencia mutua  term · paired · score 0.90 · "
+        "match 100 on asistencia mutua (es) · t-assistencia",
+        "  pt assistência mútua  2x in 1 docs",
+        "  es asistencia mutua  2x in 1 docs",
+        "    pt a:1  A Assistência Mútua entre os dois países e a RPDC.",
+        "    pt a:0  O tratado de assistência mútua foi assinado.",
+        "    es b:0  El tratado de asistencia mutua fue firmado.",
+    ]
+    highlighted = re.findall(r"\x1b\[1;33m(.*?)\x1b\[0m", out)
+    assert highlighted == ["Assistência Mútua", "assistência mútua", "asistencia mutua"]
 
 
-def test_plain_output_when_piped(dataset: Path) -> None:
-    code, out, _ = lookup(dataset, "moscovo")
-    assert code == 0 and "\x1b[" not in out
-    assert out.splitlines()[0].startswith("Moscovo ↔ —  term · unpaired")
-    assert "a:2  Kim Jong Un chegou a Moscovo." in out
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("moscovo", [
+            "Moscovo ↔ —  term · unpaired · score 0.75 · match 100 on Moscovo (pt) · t-moscovo",
+            "  pt Moscovo  1x in 1 docs",
+            "  es —  0x in 0 docs",
+            "    pt a:2  Kim Jong Un chegou a Moscovo.",
+        ]),
+        ("RPDC", [
+            "RPDC ↔ RPDC  acronym · paired · score 0.75 · match 100 on RPDC (pt) · t-rpdc",
+            "  pt RPDC  2x in 1 docs",
+            "  es RPDC  5x in 1 docs · variants: Corea del Norte",
+            "    pt a:1  A Assistência Mútua entre os dois países e a RPDC.",
+            "    es b:1  Kim Jong-un llegó a Moscú con la delegación de la RPDC.",
+            "    es b:2  La RPDC y Rusia.",
+        ]),
+    ],
+)  # fmt: skip
+def test_plain_output_when_piped(dataset: Path, query: str, expected: list[str]) -> None:
+    code, out, err = lookup(dataset, query, "--limit", "1")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == expected
 
 
 def test_highlight_escapes_markup() -> None:
@@ -195,18 +236,33 @@ def test_term_pattern(terms: list[str], text: str, found: list[str]) -> None:
     assert pattern.findall(text) == found
 
 
-def test_errors(dataset: Path, tmp_path: Path) -> None:
-    code, out, err = lookup(tmp_path / "nowhere", "x")
-    assert (code, out) == (1, "") and "no such dataset folder" in err
-    assert len(err.strip().splitlines()) == 1
+@pytest.mark.parametrize(
+    ("folder", "args", "code", "message"),
+    [
+        ("nowhere", ["x"], 1, "error: {folder}: no such dataset folder; give the folder a build wrote"),
+        ("empty", ["x"], 1,
+         "error: {folder}: no glossary config (glossary/*.parquet); rebuild the dataset with alinea"),
+        ("ds", ["   "], 2, "error: the query is empty; give a term to look up"),
+        ("ds", ["zzzzqqq"], 1,
+         "error: no entry matches 'zzzzqqq'; try another spelling or a shorter query"),
+    ],
+)  # fmt: skip
+def test_errors_are_one_line(
+    dataset: Path, tmp_path: Path, folder: str, args: list[str], code: int, message: str
+) -> None:
     (tmp_path / "empty").mkdir()
-    code, _, err = lookup(tmp_path / "empty", "x")
-    assert code == 1 and "no glossary config" in err
-    code, _, err = lookup(dataset, "   ")
-    assert code == 2 and "query is empty" in err
-    code, out, err = lookup(dataset, "zzzzqqq")
-    assert (code, out) == (1, "") and "no entry matches 'zzzzqqq'" in err
-    assert "Traceback" not in err
+    assert lookup(tmp_path / folder, *args) == (
+        code,
+        "",
+        message.format(folder=tmp_path / folder) + "\n",
+    )
+
+
+@pytest.mark.parametrize(("option", "value"), [("--limit", "0"), ("--lines", "-1")])
+def test_out_of_range_options_are_usage_errors(dataset: Path, option: str, value: str) -> None:
+    code, out, err = lookup(dataset, "RPDC", option, value)
+    assert (code, out) == (2, "")
+    assert f"Invalid value for '{option}'" in err and "Traceback" not in err
 
 
 def test_dataset_without_sentences_uses_the_examples(dataset: Path) -> None:
@@ -216,3 +272,54 @@ def test_dataset_without_sentences_uses_the_examples(dataset: Path) -> None:
         ("a:1", "a"),
         ("b:0", "b"),
     ]
+
+
+# --- the session's seed build ---------------------------------------------------------------
+
+SEED_PT_DOC, SEED_ES_DOCS = "000_60150220a1ea2e6b", ("001_48fbe535a3bff43c", "002_de86dc9c9a5de37b")
+
+
+@pytest.mark.parametrize(
+    ("query", "form", "lang"),
+    [
+        ("assistência mútua", "assistência mútua", "pt"),
+        ("ASSISTENCIA MUTUA", "assistência mútua", "pt"),
+        ("Asistencia Mutua", "asistencia mutua", "es"),  # the ES variant, folded
+        ("asistencia mutua", "asistencia mutua", "es"),
+    ],
+)
+def test_seed_build_lookup(seed_build: Path, query: str, form: str, lang: str) -> None:
+    """Either side finds the seeds' central term; the entry is the glossary row, and each
+    concordance line is a real, non-boilerplate sentence of the build."""
+    first = records(seed_build, query)[0]
+    assert first["match"] == {"score": 100.0, "form": form, "lang": lang}
+    glossary = pl.read_parquet(seed_build / "glossary" / "train.parquet")
+    (row,) = glossary.filter(pl.col("pt") == "assistência mútua").to_dicts()
+    assert first["entry"] == row | {"score": round(row["score"], 4)}
+    assert (row["es"], row["es_variants"]) == ("asistencia mutua", ["Asistencia Mutua"])
+    sentences = {
+        r["sent_id"]: r
+        for r in pl.read_parquet(seed_build / "sentences" / "train.parquet").to_dicts()
+    }
+    lines = first["concordance"]
+    assert [c["sent_id"] for c in lines] == [
+        f"{SEED_PT_DOC}:0",  # the PT example
+        f"{SEED_ES_DOCS[1]}:3",  # the ES example, then the other ES sentences (--lines 3)
+        f"{SEED_ES_DOCS[0]}:1",
+        "003_e08587906b7245c9:1",
+    ]
+    assert (lines[0]["sent_id"], lines[1]["sent_id"]) == (
+        row["pt_example_sent_id"],
+        row["es_example_sent_id"],
+    )
+    for line in lines:
+        sentence = sentences[line["sent_id"]]
+        assert (line["lang"], line["doc_id"], line["text"]) == (
+            sentence["lang"],
+            sentence["doc_id"],
+            sentence["text"],
+        )
+        assert not sentence["is_boilerplate"]
+        ((start, end),) = line["spans"]
+        form = row[line["lang"]]
+        assert line["text"][start:end].casefold() == form.casefold()

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 
+from alinea import __version__
 from alinea.glossary.export_tabular import VARIANT_SEPARATOR, csv_columns, write_csv, write_omegat
 from alinea.glossary.export_tbx import TBX_NAMESPACE, concept_ids, write_tbx, write_tbx2008
 from alinea.schema import glossary_schema, polars_schema
+from tests.conftest import SeedBuild
 
 LANGS = ("pt", "es")
 SIGNATURE = "glossary:test.v1|version:0"
@@ -85,6 +88,10 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- TBX v3 -----------------------------------------------------------------------------------
 
 NS = {"t": TBX_NAMESPACE}
+DCA = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA"
+RNG, SCH = "TBXcoreStructV03_TBX-Basic_integrated.rng", "TBX-Basic_DCA.sch"
+RNG_TYPE = 'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"'
+SCH_TYPE = 'type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"'
 TERM_TYPES = {"fullForm", "acronym", "abbreviation", "shortForm", "variant", "phrase"}
 STATUSES = {
     "preferredTerm-admn-sts",
@@ -127,10 +134,12 @@ def test_tbx_v3_root_header_and_schema_declarations(out: Path) -> None:
     assert (root.get("type"), root.get("style")) == ("TBX-Basic", "dca")
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "pt"
     source = root.xpath("t:tbxHeader/t:fileDesc/t:sourceDesc/t:p/text()", namespaces=NS)
-    assert source and SIGNATURE in source[0]
-    models = [pi.text for pi in root.itersiblings(preceding=True) if "xml-model" in str(pi)]
-    assert any("TBX-Basic_integrated.rng" in m for m in models)
-    assert any("TBX-Basic_DCA.sch" in m and "schematron" in m for m in models)
+    assert source == [f"alinea {__version__} glossary pt-es; signature: {SIGNATURE}"]
+    models = [(pi.target, pi.text) for pi in root.itersiblings(preceding=True)][::-1]
+    assert models == [
+        ("xml-model", f'href="{DCA}/{RNG}" {RNG_TYPE}'),
+        ("xml-model", f'href="{DCA}/{SCH}" {SCH_TYPE}'),
+    ]
     assert all(
         el.tag.startswith(f"{{{TBX_NAMESPACE}}}") for el in root.iter() if isinstance(el.tag, str)
     )
@@ -151,17 +160,24 @@ def test_tbx_v3_entries_ids_and_terms(out: Path) -> None:
         "es": ["Kim Jong Un", "Kim Jong-un"],  # the preferred form is not repeated
     }
     assert terms_by_lang(entries[3]) == {"pt": ["Moscovo"]}  # unpaired: one langSec
-    notes = entries[3].xpath("t:note/text()", namespaces=NS)
-    assert "status: unpaired" in notes and "term_id: moscovo:1" in notes
-    assert terms_by_lang(entries[4])["pt"] == ['a\tb "c", d']
+    notes = [e.xpath("t:note/text()", namespaces=NS) for e in entries]
+    assert notes[3] == ["type: term", "status: unpaired", "score: 0.5000", "term_id: moscovo:1"]
+    assert notes[0][-1] == "term_id: 0001"  # the original id, where the concept id differs
+    assert notes[1] == ["type: acronym", "status: paired", "score: 0.5000"]
+    assert terms_by_lang(entries[4]) == {"pt": ['a\tb "c", d'], "es": ["e;\nf", 'g, "h"']}
 
 
 def test_tbx_v3_data_categories_follow_tbx_basic(out: Path) -> None:
     root = tbx_root(out)
     for tag, allowed in ALLOWED_TYPES.items():
-        for element in root.iter(f"{{{TBX_NAMESPACE}}}{tag}"):
+        elements = list(root.iter(f"{{{TBX_NAMESPACE}}}{tag}"))
+        assert len(elements) == {"termNote": 28, "descrip": 9, "admin": 9}[tag]
+        for element in elements:
             assert element.get("type") in allowed
-    for sec in root.iter(f"{{{TBX_NAMESPACE}}}termSec"):
+    sections = list(root.iter(f"{{{TBX_NAMESPACE}}}termSec"))
+    assert len(sections) == 14  # one per form: preferred terms and variants
+    assert len(root.xpath("//t:descrip[@type='context']", namespaces=NS)) == 9  # one per example
+    for sec in sections:
         notes = {n.get("type"): n.text for n in sec.xpath("t:termNote", namespaces=NS)}
         assert notes["termType"] in TERM_TYPES and notes["administrativeStatus"] in STATUSES
         assert sec[0].tag == f"{{{TBX_NAMESPACE}}}term"  # term, termNotes, then the rest
@@ -228,7 +244,7 @@ def test_tbx2008_read_back_by_translate_toolkit(out: Path) -> None:
     assert [t.text for t in units[1].get_target_terms()] == ["RPDC", "Corea del Norte"]
     statuses = [t.administrative_status for t in units[0].get_source_terms()]
     assert statuses == ["preferredTerm-admn-sts", "admittedTerm-admn-sts"]
-    assert units[3].source == "Moscovo" and not units[3].target
+    assert (units[3].source, units[3].target) == ("Moscovo", None)
     assert units[4].source == 'a\tb "c", d'
 
 
@@ -236,15 +252,19 @@ def test_tbx2008_structure(out: Path) -> None:
     from lxml import etree
 
     tree = etree.parse(str(out / "g.2008.tbx"))
-    assert tree.docinfo.root_name == "martif" and "TBXBasic" in tree.docinfo.system_url
+    assert (tree.docinfo.root_name, tree.docinfo.system_url) == (
+        "martif",
+        "TBXBasiccoreStructV02.dtd",
+    )
     root = tree.getroot()
     assert root.get("type") == "TBX-Basic"
     for tig in root.iter("tig"):
         assert tig[0].tag == "term"
         types = {n.get("type"): n.text for n in tig.findall("termNote")}
         assert types["termType"] in TERM_TYPES
+    assert len(list(root.iter("tig"))) == 14
     contexts = root.xpath("//descrip[@type='context']")
-    assert contexts and all(c.xpath("boolean(ancestor::tig)") for c in contexts)
+    assert len(contexts) == 9 and all(c.xpath("boolean(ancestor::tig)") for c in contexts)
 
 
 # --- OmegaT and CSV ---------------------------------------------------------------------------
@@ -265,9 +285,15 @@ def test_omegat_glossary(out: Path) -> None:
         ("Kim Jong Un", "Kim Jong Un"),
         ('a b "c", d', "e; f"),  # tab and newline made spaces; unpaired Moscovo left out
     ]
-    assert rows[0][2].startswith("term; freq pt 4 (1 docs), es 6 (3 docs); score 0.87")
-    assert "es variants: Corea del Norte" in rows[2][2]
-    assert rows[4][2].startswith("variant of Kim Jong-un; name; es variants: Kim Jong-un")
+    common = "freq pt 2 (1 docs), es 2 (1 docs); score 0.50"
+    assert [r[2] for r in rows] == [
+        "term; freq pt 4 (1 docs), es 6 (3 docs); score 0.87",
+        "variant of assistência mútua; term; freq pt 4 (1 docs), es 6 (3 docs); score 0.87",
+        f"acronym; es variants: Corea del Norte; {common}",
+        f"name; es variants: Kim Jong-un; {common}",  # the preferred ES form is not repeated
+        f"variant of Kim Jong-un; name; es variants: Kim Jong-un; {common}",
+        f'term; es variants: g, "h"; {common}',
+    ]
 
 
 def test_csv_round_trip(out: Path) -> None:
@@ -302,9 +328,142 @@ WRITERS = {
 }
 
 
+def empty_tbx(root_name: str, entry: str) -> Callable[[bytes], None]:
+    def check(raw: bytes) -> None:
+        from lxml import etree
+
+        root = etree.fromstring(raw)
+        assert etree.QName(root).localname == root_name
+        assert [etree.QName(e).localname for e in root.iter() if isinstance(e.tag, str)].count(
+            entry
+        ) == 0
+        assert f"signature: {SIGNATURE}</p>".encode() in raw
+
+    return check
+
+
+def exactly(expected: bytes) -> Callable[[bytes], None]:
+    def check(raw: bytes) -> None:
+        assert raw == expected
+
+    return check
+
+
+EMPTY = {
+    "g.tbx": empty_tbx("tbx", "conceptEntry"),
+    "g.2008.tbx": empty_tbx("martif", "termEntry"),
+    "g.utf8": exactly(b""),
+    "g.csv": exactly(("\ufeff" + ",".join(csv_columns(LANGS)) + "\r\n").encode()),  # a header
+}
+
+
 @pytest.mark.parametrize("name", sorted(WRITERS))
 def test_deterministic_and_empty_glossary(name: str, out: Path, tmp_path: Path) -> None:
     WRITERS[name](tmp_path / name, glossary())
     assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
     WRITERS[name](tmp_path / "empty", glossary().clear())
-    assert (tmp_path / "empty").stat().st_size < 1000
+    EMPTY[name]((tmp_path / "empty").read_bytes())
+
+
+# --- the exports of the session's seed build --------------------------------------------------
+
+
+def seed_frames(dataset: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return (
+        pl.read_parquet(dataset / "glossary" / "train.parquet"),
+        pl.read_parquet(dataset / "sentence_pairs" / "train.parquet"),
+    )
+
+
+def check_seed_tbx(dataset: Path, signature: str) -> None:
+    from lxml import etree
+
+    glossary, _ = seed_frames(dataset)
+    root = etree.parse(str(dataset / "exports" / "glossary.pt-es.tbx")).getroot()
+    source = root.xpath("t:tbxHeader/t:fileDesc/t:sourceDesc/t:p/text()", namespaces=NS)
+    assert source == [f"alinea {__version__} glossary pt-es; signature: {signature}"]
+    entries = root.xpath("t:text/t:body/t:conceptEntry", namespaces=NS)
+    assert [e.get("id") for e in entries] == concept_ids(glossary["term_id"].to_list())
+    for element, row in zip(entries, glossary.iter_rows(named=True), strict=True):
+        expected = {lang: [row[lang], *row[f"{lang}_variants"]] for lang in LANGS if row[lang]}
+        assert terms_by_lang(element) == expected
+
+
+def check_seed_tbx2008(dataset: Path, signature: str) -> None:
+    from translate.storage import tbx
+
+    glossary, _ = seed_frames(dataset)
+    with (dataset / "exports" / "glossary.pt-es.tbx2008.tbx").open("rb") as handle:
+        units = tbx.tbxfile(handle, sourcelanguage="pt", targetlanguage="es").units
+    assert [(u.source, u.target) for u in units] == list(
+        zip(glossary["pt"], glossary["es"], strict=True)
+    )
+    assert signature in (dataset / "exports" / "glossary.pt-es.tbx2008.tbx").read_text("utf-8")
+
+
+def check_seed_omegat(src: str, tgt: str) -> Callable[[Path, str], None]:
+    def check(dataset: Path, signature: str) -> None:
+        glossary, _ = seed_frames(dataset)
+        path = dataset / "exports" / f"glossary.{src}-{tgt}.utf8"
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+        expected = []  # each paired entry, then a line per source variant
+        for row in glossary.filter(pl.col("status") == "paired").iter_rows(named=True):
+            expected += [(form, row[tgt]) for form in [row[src], *row[f"{src}_variants"]]]
+        assert [(r[0], r[1]) for r in rows] == expected
+        assert all(len(r) == 3 and r[2] for r in rows)
+
+    return check
+
+
+def check_seed_csv(dataset: Path, signature: str) -> None:
+    glossary, _ = seed_frames(dataset)
+    with (dataset / "exports" / "glossary.pt-es.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == csv_columns(LANGS)
+    assert [(r["term_id"], r["pt"], r["es"], r["status"]) for r in rows] == [
+        (r["term_id"], r["pt"] or "", r["es"] or "", r["status"])
+        for r in glossary.iter_rows(named=True)
+    ]
+
+
+def check_seed_tmx(dataset: Path, signature: str) -> None:
+    from lxml import etree
+
+    _, pairs = seed_frames(dataset)
+    tree = etree.parse(str(dataset / "exports" / "sentence_pairs.pt-es.tmx"))
+    assert tree.docinfo.system_url == "tmx14.dtd"
+    root = tree.getroot()
+    assert root.xpath("string(header/prop[@type='x-alinea-signature'])") == signature
+    units = root.findall("body/tu")
+    assert [tu.get("tuid") for tu in units] == pairs["pair_id"].to_list()
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for tu, row in zip(units, pairs.iter_rows(named=True), strict=True):
+        segs = {tuv.get(xml_lang): tuv.findtext("seg") for tuv in tu.findall("tuv")}
+        assert segs == row["translation"]
+
+
+SEED_EXPORTS = {
+    "glossary.pt-es.tbx": check_seed_tbx,
+    "glossary.pt-es.tbx2008.tbx": check_seed_tbx2008,
+    "glossary.pt-es.utf8": check_seed_omegat("pt", "es"),
+    "glossary.es-pt.utf8": check_seed_omegat("es", "pt"),
+    "glossary.pt-es.csv": check_seed_csv,
+    "sentence_pairs.pt-es.tmx": check_seed_tmx,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_EXPORTS))
+def test_seed_build_exports_agree_with_the_configs(seed_build_run: SeedBuild, name: str) -> None:
+    """Each export of the seed build, read back, holds exactly the rows of its config."""
+    SEED_EXPORTS[name](seed_build_run.dataset, seed_build_run.summary["signature"])
+
+
+def test_seed_build_exports_readme(seed_build: Path) -> None:
+    from alinea.publish import EXPORTS_README
+
+    readme = (seed_build / "exports" / "README.md").read_text(encoding="utf-8")
+    assert readme == EXPORTS_README
+    assert sorted(p.name for p in (seed_build / "exports").iterdir()) == sorted(
+        [*SEED_EXPORTS, "README.md"]
+    )
