@@ -8,14 +8,54 @@ summaries go to stdout, progress, logs and errors to stderr. Exit codes: 0 ok, 1
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
+from typer._click import exceptions as click  # typer vendors click; its UsageError is not public
+from typer.core import TyperGroup
 
 from alinea import cli_align, cli_build, cli_glossary, cli_words
 from alinea._version import __version__
+from alinea.cli_common import stderr
+
+
+class _Commands(TyperGroup):
+    """alinea's command group: click's own usage errors (a missing argument, an unknown
+    option, a value of the wrong type) are one line on stderr, like alinea's, exit code 2."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.NoArgsIsHelpError as err:
+            if err.format_message().strip():  # rich help is already printed when it is made
+                typer.echo(err.format_message())
+            code = err.exit_code
+        except click.UsageError as err:
+            where = f" (see `{err.ctx.command_path} --help`)" if err.ctx else ""
+            message = " ".join(err.format_message().split())
+            stderr().print(f"[bold red]error:[/] {message}{where}", highlight=False, soft_wrap=True)
+            code = err.exit_code
+        except click.ClickException as err:
+            err.show()
+            code = err.exit_code
+        except typer.Abort:
+            code = 1
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
+    cls=_Commands,
     name="alinea",
     help="Turn comparable multilingual news into alignment and terminology datasets.",
     no_args_is_help=True,

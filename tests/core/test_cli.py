@@ -27,26 +27,26 @@ ARGUMENT = re.compile(r"^\*\s+(\S+)")  # "*    inputs...   <list[Path]>  Files .
 COMMANDS: dict[str, tuple[str, set[str]]] = {
     "build": (
         "Build a dataset (sentence and word alignments, glossary, exports) from two-language news.",
-        {"--out", "-o", "--name", "--langs", "--force", "--no-force", "--max-file-mb", "--mode",
-         "--encoder", "--threshold", "--word-model", "--json"},
+        {"--out", "-o", "--name", "--langs", "--force", "--max-file-mb", "--mode",
+         "--encoder", "--threshold", "--word-model", "--json", "--verbose", "-v"},
     ),
     "align": (
         "Align the sentences of two files; one JSON object per pair on stdout.",
-        {"--src-lang", "--tgt-lang", "--mode", "--one-per-line", "--no-one-per-line",
-         "--threshold", "--encoder"},
+        {"--src-lang", "--tgt-lang", "--mode", "--one-per-line", "--threshold", "--encoder",
+         "--verbose", "-v"},
     ),
     "lookup": (
         "Fuzzy-search the glossary (both languages, variants); print entries with concordance.",
-        {"--dataset", "-d", "--limit", "--lines", "--json"},
+        {"--dataset", "-d", "--limit", "--lines", "--json", "--verbose", "-v"},
     ),
     "wordalign": (
         "Word-align tokenised sentence pairs; one Pharaoh line (i-j ...) per input line.",
         {"--src-lang", "--tgt-lang", "--method", "--threshold", "--prior", "--no-prior",
-         "--no-no-prior", "--word-model", "--layer", "--scores", "--no-scores"},
+         "--word-model", "--layer", "--scores", "--verbose", "-v"},
     ),
     "wordprior": (
         "Learn a lexical prior (expected translation counts) from a parallel corpus.",
-        {"--src-lang", "--tgt-lang", "--out", "--min-count"},
+        {"--src-lang", "--tgt-lang", "--out", "--min-count", "--verbose", "-v"},
     ),
 }  # fmt: skip
 ARGUMENTS = {  # all required
@@ -84,7 +84,7 @@ def test_help_lists_every_command() -> None:
 
 
 def test_no_arguments_print_the_help_as_a_usage_error() -> None:
-    result = runner.invoke(app, [], env=WIDE)
+    result = runner.invoke(app, [], env=WIDE, standalone_mode=True)
     assert result.exit_code == 2
     assert result.stdout.rstrip() == runner.invoke(app, ["--help"], env=WIDE).stdout.rstrip()
 
@@ -110,7 +110,7 @@ def test_unknown_command_is_a_usage_error() -> None:
     result = runner.invoke(app, ["frobnicate"])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "No such command 'frobnicate'" in result.stderr
+    assert result.stderr == "error: No such command 'frobnicate'. (see `alinea --help`)\n"
 
 
 def test_cli_import_stays_light() -> None:
@@ -138,8 +138,10 @@ def test_json_summary(seed_build_run: SeedBuild) -> None:
     assert set(summary) == {
         "dataset", "languages", "documents", "sentences", "sentence_pairs", "word_links",
         "glossary_entries", "boilerplate_lines", "dropped_blank_lines",
-        "dropped_duplicate_paragraphs", "skipped", "signature", "seconds",
+        "dropped_duplicate_paragraphs", "skipped", "signature", "stage_seconds", "seconds",
     }  # fmt: skip
+    stages = ["ingest", "segment", "align", "words", "glossary", "publish"]
+    assert list(summary["stage_seconds"]) == stages
     assert summary["dataset"] == str(dataset)
     assert summary["languages"] == {
         "pt": {"documents": 1, "sentences": 17},
@@ -191,9 +193,12 @@ def test_table_summary_with_default_name_and_languages(tiny_news: Path, tmp_path
         f"sentence pairs: {counts['sentence_pairs']}   word links: {counts['word_links']}   "
         f"glossary entries: {counts['glossary_entries']}",
         "boilerplate lines flagged: 0   blank lines dropped: 0   duplicate paragraphs dropped: 0",
+        lines[-3],
         f"signature: {stored}",
         lines[-1],
     ]
+    stage = r"(ingest|segment|align|words|glossary|publish) \d+\.\d\d s"
+    assert re.fullmatch(rf"stages: {stage}(   {stage}){{5}}", lines[-3])
     assert re.fullmatch(r"done in \d+\.\d\d s", lines[-1])
     fields = parse_signature(stored)
     assert (fields["name"], fields["langs"]) == ("news", "es,pt")

