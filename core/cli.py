@@ -31,12 +31,14 @@ class _Commands(TyperGroup):
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        run = (args, prog_name, complete_var, False, windows_expand_args)
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
+            return super().main(*run, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, False, **extra)
+            code = super().main(*run, **extra)
         except click.NoArgsIsHelpError as err:
             if err.format_message().strip():  # rich help is already printed when it is made
                 typer.echo(err.format_message())
