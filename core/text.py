@@ -6,8 +6,9 @@ glossary form and a lookup query are normalised and folded the same way:
 - :func:`normalise` is what the reader applies to every input (NFC, as composed text is what
   users type and search for);
 - :func:`squeeze` collapses runs of whitespace (a paragraph is one line of single spaces);
-- :func:`fold` is the comparison key: case-folded, compatibility-decomposed, combining marks
-  dropped (``Ação`` -> ``acao``, ``ﬁm`` -> ``fim``); other scripts keep their letters;
+- :func:`fold` is the comparison key: case-folded, canonically decomposed, combining marks
+  dropped and recomposed (``Ação`` -> ``acao``); compatibility characters keep their meaning
+  (``nº`` is not the word ``no``, ``½`` stays a fraction), Hangul syllables stay whole;
 - :func:`tokenize` splits a sentence into word tokens (numbers keep their separators, words keep
   inner hyphens and apostrophes, every other non-space character is a token of its own).
 """
@@ -31,12 +32,14 @@ def squeeze(text: str) -> str:
 
 
 class _FoldTable(dict[int, str]):
-    """A ``str.translate`` table filled on first use of each character: its NFKD decomposition
-    without combining marks (``ç`` -> ``c``, a lone combining accent -> nothing)."""
+    """A ``str.translate`` table filled on first use of each character: its canonical
+    decomposition without combining marks, recomposed (``ç`` -> ``c``, a lone combining accent
+    -> nothing)."""
 
     def __missing__(self, code: int) -> str:
-        decomposed = unicodedata.normalize("NFKD", chr(code))
-        folded = "".join(ch for ch in decomposed.casefold() if not unicodedata.combining(ch))
+        decomposed = unicodedata.normalize("NFD", chr(code)).casefold()
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded = unicodedata.normalize("NFC", bare)
         self[code] = folded
         return folded
 

