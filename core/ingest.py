@@ -269,7 +269,7 @@ def ingest_file(path: Path, lang: str, config: IngestConfig) -> pl.DataFrame:
         InputError: a file that cannot be read, or a ``.jsonl`` file of several documents.
     """
     if path.is_dir():
-        raise InputFormatError(path, "is a directory", "give one file per side, or use build")
+        raise InputFormatError(path, "is a directory", "give a file (build reads directories)")
     (file,), _ = discover([path])
     documents, _ = _read(file, config)
     if len(documents) != 1:

@@ -127,6 +127,7 @@ def test_usage_errors(tmp_path: Path, extra: list[str], message: str) -> None:
     ("name", "content", "message"),
     [
         ("nope.txt", None, "nope.txt: no such file; check the path"),
+        ("folder", "", "folder: is a directory; give a file (build reads directories)"),
         ("empty.txt", "\n\n", "empty.txt: file is empty; remove it or add text"),
         ("boiler.txt", "Leia também: outra notícia\n", "boiler.txt: no sentence to align; "
          "give a file with text"),
@@ -138,7 +139,9 @@ def test_unreadable_sources_are_one_line(
     tmp_path: Path, name: str, content: str | None, message: str
 ) -> None:
     tgt = write_lines(tmp_path / "es.txt", ES)
-    if content is not None:
+    if content == "":
+        (tmp_path / name).mkdir()
+    elif content is not None:
         (tmp_path / name).write_text(content, encoding="utf-8")
     code, records, stderr = run(tmp_path / name, tgt)
     assert (code, records, stderr) == (1, [], f"error: {tmp_path}/{message}\n")
