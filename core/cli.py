@@ -16,7 +16,7 @@ import typer
 from typer._click import exceptions as click  # typer vendors click; its UsageError is not public
 from typer.core import TyperGroup
 
-from alinea import cli_align, cli_build, cli_glossary, cli_words
+from alinea import cli_align, cli_build, cli_cache, cli_glossary, cli_words
 from alinea._version import __version__
 from alinea.cli_common import stderr
 
@@ -73,6 +73,7 @@ COMMANDS = (
 )
 for command in COMMANDS:
     app.command()(command)
+app.add_typer(cli_cache.app)
 
 
 def _version(value: bool) -> None:

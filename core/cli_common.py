@@ -20,6 +20,27 @@ THRESHOLD_HELP = "Minimum pair score in \\[0, 1] \\[default: calibrated]."
 Verbose = Annotated[
     bool, typer.Option("--verbose", "-v", help="Log stage timings and counts on stderr.")
 ]
+CacheDir = Annotated[
+    Path | None,
+    typer.Option(
+        help="Embedding cache folder \\[default: $ALINEA_CACHE, else $XDG_CACHE_HOME/alinea or "
+        "~/.cache/alinea]."
+    ),
+]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+
+
+def cache_folder(cache_dir: Path | None, no_cache: bool = False) -> Path | None:
+    """The embedding cache folder the options name (None with ``--no-cache``)."""
+    if no_cache:
+        if cache_dir is not None:
+            raise UsageError("--cache-dir and --no-cache exclude each other")
+        return None
+    if cache_dir is not None:
+        return cache_dir
+    from alinea.align.embedding_cache import default_cache_dir
+
+    return default_cache_dir()
 
 
 def stderr() -> Any:

@@ -22,7 +22,7 @@ import polars as pl
 
 from alinea import ingest
 from alinea.align import segment
-from alinea.align.embedders import load_encoder
+from alinea.align.embedding_cache import CachedEncoder, open_encoder
 from alinea.align.sentences import AlignConfig, align_sentences
 from alinea.align.words import TranslationConfig, WordAlignConfig
 from alinea.align.words.aligner import COMPARABLE_TRANSLATION
@@ -34,7 +34,7 @@ from alinea.glossary.export_tbx import write_tbx, write_tbx2008
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.stage import build_glossary
 from alinea.ingest import IngestConfig, Progress, Skipped
-from alinea.publish import check_target, publish
+from alinea.publish import check_target, publish, target_lock
 from alinea.signature import make_signature
 from alinea.tmx import write_tmx
 
@@ -56,6 +56,7 @@ class BuildConfig:
     align: AlignConfig = field(default_factory=AlignConfig)
     words: WordAlignConfig = field(default_factory=_comparable_words)
     glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
+    embedding_cache: Path | None = None  # where embeddings are kept (changes speed, not output)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -73,6 +74,7 @@ class BuildConfig:
         threshold: float | None = None,
         word_model: str | None = None,
         max_file_mb: int = 256,
+        embedding_cache: Path | None = None,
     ) -> BuildConfig:
         """The config of ``alinea build``'s options; pairs mined from comparable news are
         partial translations, so their word model expects more unaligned tokens."""
@@ -84,6 +86,7 @@ class BuildConfig:
             ingest=IngestConfig(langs=langs, max_file_bytes=max_file_mb * MiB),
             align=align,
             words=WordAlignConfig(model=word_model, translation=translation),
+            embedding_cache=embedding_cache,
         )
 
     def signature(self, langs: tuple[str, str], input_digest: str) -> str:
@@ -160,9 +163,11 @@ def build(
         sentences = segment.segment_documents(ingested.documents, config.segment)
         counts.append(f"{sentences.height} sentences")
     with _stage("align", seconds, progress) as counts:
-        encoder = load_encoder(config.align.encoder) if config.align.encoder else None
+        encoder = open_encoder(config.align.encoder, config.embedding_cache)
         pairs = align_sentences(ingested.documents, sentences, langs, config.align, encoder)
         counts.append(f"{pairs.height} sentence pairs")
+        if isinstance(encoder, CachedEncoder):
+            counts.append(f"{encoder.encoded} sentences embedded, {encoder.hits} from the cache")
     with _stage("words", seconds, progress) as counts:
         links = align_words(pairs, langs, config.words)
         counts.append(f"{int(links['links'].list.len().sum())} links")
@@ -214,19 +219,20 @@ def build_and_publish(
     force: bool = False,
     progress: Progress | None = None,
 ) -> tuple[BuildResult, Path]:
-    """Build ``paths`` and publish the dataset as ``out/<name>`` (the target is checked first,
-    so a refused target costs no work). Returns the result (with publishing's seconds) and the
-    dataset folder."""
-    check_target(out / config.name, force)
-    result = build(paths, config, progress)
-    with _stage("publish", result.seconds, None):
-        target = publish(
-            out,
-            config.name,
-            result.langs,
-            result.frames,
-            result.signature,
-            exports=result.exports,
-            force=force,
-        )
+    """Build ``paths`` and publish the dataset as ``out/<name>``, holding the folder's lock (one
+    build at a time per folder); the target is checked first, so a refused target costs no
+    work. Returns the result (with publishing's seconds) and the dataset folder."""
+    with target_lock(out / config.name):
+        check_target(out / config.name, force)
+        result = build(paths, config, progress)
+        with _stage("publish", result.seconds, None):
+            target = publish(
+                out,
+                config.name,
+                result.langs,
+                result.frames,
+                result.signature,
+                exports=result.exports,
+                force=force,
+            )
     return result, target

@@ -7,10 +7,14 @@ failure leaves the previous dataset untouched and no half-written folder behind.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
 import os
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -47,6 +51,42 @@ def is_alinea_dataset(folder: Path) -> bool:
     except (OSError, UnicodeDecodeError) as err:
         logger.debug("%s has no readable alinea card: %s", folder, err)
         return False
+
+
+@contextmanager
+def target_lock(target: Path) -> Iterator[None]:
+    """Hold the lock of one dataset folder for the length of a build: a second build to the
+    same folder on this machine is refused at once instead of racing the first.
+
+    The lock file lives in the system's temporary folder, named by the target's absolute path,
+    so nothing is left next to the dataset.
+
+    Raises:
+        OutputError: another build holds the lock.
+    """
+    resolved = str(target.resolve())
+    name = hashlib.sha256(resolved.encode()).hexdigest()[:24]
+    folder = Path(tempfile.gettempdir()) / "alinea-locks"
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{name}.lock", "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise OutputError(
+                f"{target}: another build is writing this dataset ({holder}); "
+                "wait for it to finish, or choose another --out/--name"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def check_target(target: Path, force: bool) -> None:

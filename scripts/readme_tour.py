@@ -191,6 +191,7 @@ def run_tour(commands: Sequence[str], bin_dir: Path) -> list[list[str]]:
     with tempfile.TemporaryDirectory(prefix="alinea-tour-") as folder:
         scratch = Path(folder)
         shutil.copytree(REPO / "seeds", scratch / "seeds")
+        env = {**env, "ALINEA_CACHE": str(scratch / ".cache" / "alinea")}  # never the user's
         return [run_command(command, scratch, env) for command in commands]
 
 

@@ -52,6 +52,7 @@ def _isolated_hf_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HF_HOME", str(cache))
         patch.setenv("HF_DATASETS_CACHE", str(cache / "datasets"))
+        patch.setenv("ALINEA_CACHE", str(tmp_path_factory.getbasetemp() / "alinea-cache"))
         yield
 
 

@@ -28,12 +28,13 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
     "build": (
         "Build a dataset (sentence and word alignments, glossary, exports) from two-language news.",
         {"--out", "-o", "--name", "--langs", "--force", "--max-file-mb", "--mode",
-         "--encoder", "--threshold", "--word-model", "--json", "--verbose", "-v"},
+         "--encoder", "--threshold", "--word-model", "--json", "--verbose", "-v", "--cache-dir",
+         "--no-cache"},
     ),
     "align": (
         "Align the sentences of two files; one JSON object per pair on stdout.",
         {"--src-lang", "--tgt-lang", "--mode", "--one-per-line", "--threshold", "--encoder",
-         "--verbose", "-v"},
+         "--verbose", "-v", "--cache-dir", "--no-cache"},
     ),
     "lookup": (
         "Fuzzy-search the glossary (both languages, variants); print entries with concordance.",
@@ -49,6 +50,7 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
         {"--src-lang", "--tgt-lang", "--out", "--min-count", "--verbose", "-v"},
     ),
 }  # fmt: skip
+GROUPS = {"cache": ("Inspect or clear the embedding cache.", {"info", "clear"})}
 ARGUMENTS = {  # all required
     "build": ["inputs..."],
     "align": ["src", "tgt"],
@@ -74,12 +76,12 @@ def test_version() -> None:
 
 def test_help_lists_every_command() -> None:
     registered = typer.main.get_command(app).commands  # type: ignore[attr-defined]
-    assert set(registered) == set(COMMANDS)
+    assert set(registered) == set(COMMANDS) | set(GROUPS)
     result = runner.invoke(app, ["--help"], env=WIDE)
     assert result.exit_code == 0
     assert result.stdout.splitlines()[1].strip() == "Usage: alinea [OPTIONS] COMMAND [ARGS]..."
     listed = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in box(result.stdout, "Commands"))
-    assert listed == {name: summary for name, (summary, _) in COMMANDS.items()}
+    assert listed == {name: summary for name, (summary, _) in (COMMANDS | GROUPS).items()}
     assert set(OPTION.findall("\n".join(box(result.stdout, "Options")))) == {"--version", "--help"}
 
 
@@ -104,6 +106,16 @@ def test_each_command_help_lists_its_options(command: str) -> None:
     assert set(OPTION.findall("\n".join(box(result.stdout, "Options")))) == options | {"--help"}
     arguments = [m[1] for line in box(result.stdout, "Arguments") if (m := ARGUMENT.match(line))]
     assert arguments == ARGUMENTS[command]
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_each_group_lists_its_commands(group: str) -> None:
+    registered = typer.main.get_command(app).commands[group].commands  # type: ignore[attr-defined]
+    assert set(registered) == GROUPS[group][1]
+    result = runner.invoke(app, [group, "--help"], env=WIDE)
+    assert result.exit_code == 0 and result.stdout.splitlines()[3].strip() == GROUPS[group][0]
+    listed = {re.split(r"\s{2,}", line)[0] for line in box(result.stdout, "Commands")}
+    assert listed == GROUPS[group][1]
 
 
 def test_unknown_command_is_a_usage_error() -> None:
