@@ -4,10 +4,13 @@ Collections are handled in two steps: documents of the two languages that cover 
 are paired first (by the lexical similarity of their whole texts, top-k, never all-against-all at
 the sentence level), then sentences are aligned within each document pair, comparable mode
 (order-free mining) or parallel mode (monotonic beads). Boilerplate sentences never take part.
+A document pair's beads depend only on its two documents and the options, so with a cache a
+rebuild aligns only the pairs it has not seen.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,8 +19,10 @@ from typing import Literal, cast
 import numpy as np
 import polars as pl
 
+from alinea._version import __version__
 from alinea.align import mining, parallel
 from alinea.align.beads import Bead
+from alinea.align.cache import BuildCache, pair_key
 from alinea.align.embedders import SentenceEncoder, check_spec, encoder_method_id
 from alinea.align.lexical import LexicalEncoder
 from alinea.align.retrieval import pair_cosines, top_k, union_pairs
@@ -136,12 +141,32 @@ def align_texts(
     return mining.mine(src, tgt, config.mining, encoder)
 
 
+def _aligned_pair(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    config: AlignConfig,
+    encoder: SentenceEncoder | None,
+    cache: BuildCache | None,
+) -> list[Bead]:
+    """One document pair's beads, from the cache when it has them (module docstring)."""
+    if cache is None:
+        return align_texts(src, tgt, config, encoder)
+    options = json.dumps([__version__, config.signature_fields()], sort_keys=True)
+    key = pair_key(options, src, tgt)
+    beads = cache.get_beads(key)
+    if beads is None:
+        beads = align_texts(src, tgt, config, encoder)
+        cache.put_beads(key, beads)
+    return beads
+
+
 def align_sentences(
     documents: pl.DataFrame,
     sentences: pl.DataFrame,
     langs: tuple[str, str],
     config: AlignConfig,
     encoder: SentenceEncoder | None = None,
+    cache: BuildCache | None = None,
 ) -> pl.DataFrame:
     """Build the ``sentence_pairs`` frame for the language pair ``langs``.
 
@@ -151,6 +176,7 @@ def align_sentences(
         langs: ``(l1, l2)``; ``l1`` is the source side.
         config: alignment options.
         encoder: the neural encoder named by ``config.encoder``, if any.
+        cache: keeps each document pair's beads (a rebuild aligns only new pairs).
 
     Returns:
         One row per bead with a side of each language (insertions and deletions of parallel
@@ -175,7 +201,7 @@ def align_sentences(
     for a, b in doc_pairs:
         src_doc, tgt_doc = doc_ids[0][a], doc_ids[1][b]
         (src_ids, src_texts), (tgt_ids, tgt_texts) = by_doc[src_doc], by_doc[tgt_doc]
-        for bead in align_texts(src_texts, tgt_texts, config, encoder):
+        for bead in _aligned_pair(src_texts, tgt_texts, config, encoder, cache):
             if not bead.src or not bead.tgt:
                 continue
             s_ids = [src_ids[i] for i in bead.src]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from alinea.align.embedding_cache import open_encoder
+from alinea.align.cache import open_encoder
 from alinea.align.segment import SegmentConfig, segment_documents
 from alinea.align.sentences import AlignConfig, align_texts
 from alinea.boilerplate import is_boilerplate

@@ -128,7 +128,7 @@ def build(
             threshold=threshold,
             word_model=word_model,
             max_file_mb=max_file_mb,
-            embedding_cache=cache_folder(cache_dir, no_cache),
+            cache_dir=cache_folder(cache_dir, no_cache),
         )
         with progress_display() as progress:
             result, target = build_and_publish(inputs, config, out, force, progress)

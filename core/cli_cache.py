@@ -13,7 +13,7 @@ from alinea.errors import AlineaError
 
 app = typer.Typer(
     name="cache",
-    help="Inspect or clear the embedding cache.",
+    help="Inspect or clear the cache of embeddings and pair alignments.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -26,11 +26,11 @@ def info(
 ) -> None:
     """Where the cache is, its size and the vectors it holds per encoder."""
     try:
-        from alinea.align.embedding_cache import EmbeddingCache
+        from alinea.align.cache import BuildCache
 
         folder = cache_folder(cache_dir)
         assert folder is not None
-        found = EmbeddingCache(folder).info()
+        found = BuildCache(folder).info()
     except AlineaError as err:
         raise fail(err) from None
     if as_json:
@@ -39,17 +39,19 @@ def info(
     typer.echo(f"cache: {found.path} ({found.bytes / 2**20:.1f} MiB)")
     for method, count in found.vectors.items() or {"(empty)": 0}.items():
         typer.echo(f"  {method}: {count} vectors" if count else f"  {method}")
+    if found.document_pairs:
+        typer.echo(f"  sentence alignments of {found.document_pairs} document pairs")
 
 
 @app.command()
 def clear(cache_dir: CacheDir = None) -> None:
     """Delete every cached vector."""
     try:
-        from alinea.align.embedding_cache import EmbeddingCache
+        from alinea.align.cache import BuildCache
 
         folder = cache_folder(cache_dir)
         assert folder is not None
-        removed = EmbeddingCache(folder).clear()
+        removed = BuildCache(folder).clear()
     except AlineaError as err:
         raise fail(err) from None
-    typer.echo(f"cache: {folder / 'embeddings.sqlite3'}: {removed} vectors removed")
+    typer.echo(f"cache: {folder / 'embeddings.sqlite3'}: {removed} entries removed")

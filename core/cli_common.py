@@ -38,7 +38,7 @@ def cache_folder(cache_dir: Path | None, no_cache: bool = False) -> Path | None:
         return None
     if cache_dir is not None:
         return cache_dir
-    from alinea.align.embedding_cache import default_cache_dir
+    from alinea.align.cache import default_cache_dir
 
     return default_cache_dir()
 

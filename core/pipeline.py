@@ -22,7 +22,7 @@ import polars as pl
 
 from alinea import ingest
 from alinea.align import segment
-from alinea.align.embedding_cache import CachedEncoder, open_encoder
+from alinea.align.cache import BuildCache, CachedEncoder, open_encoder
 from alinea.align.sentences import AlignConfig, align_sentences
 from alinea.align.words import TranslationConfig, WordAlignConfig
 from alinea.align.words.aligner import COMPARABLE_TRANSLATION
@@ -56,7 +56,7 @@ class BuildConfig:
     align: AlignConfig = field(default_factory=AlignConfig)
     words: WordAlignConfig = field(default_factory=_comparable_words)
     glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
-    embedding_cache: Path | None = None  # where embeddings are kept (changes speed, not output)
+    cache_dir: Path | None = None  # embeddings and pair alignments kept (speed, not output)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -74,7 +74,7 @@ class BuildConfig:
         threshold: float | None = None,
         word_model: str | None = None,
         max_file_mb: int = 256,
-        embedding_cache: Path | None = None,
+        cache_dir: Path | None = None,
     ) -> BuildConfig:
         """The config of ``alinea build``'s options; pairs mined from comparable news are
         partial translations, so their word model expects more unaligned tokens."""
@@ -86,7 +86,7 @@ class BuildConfig:
             ingest=IngestConfig(langs=langs, max_file_bytes=max_file_mb * MiB),
             align=align,
             words=WordAlignConfig(model=word_model, translation=translation),
-            embedding_cache=embedding_cache,
+            cache_dir=cache_dir,
         )
 
     def signature(self, langs: tuple[str, str], input_digest: str) -> str:
@@ -163,9 +163,13 @@ def build(
         sentences = segment.segment_documents(ingested.documents, config.segment)
         counts.append(f"{sentences.height} sentences")
     with _stage("align", seconds, progress) as counts:
-        encoder = open_encoder(config.align.encoder, config.embedding_cache)
-        pairs = align_sentences(ingested.documents, sentences, langs, config.align, encoder)
+        cache = BuildCache(config.cache_dir) if config.cache_dir else None
+        encoder = open_encoder(config.align.encoder, config.cache_dir)
+        pairs = align_sentences(ingested.documents, sentences, langs, config.align, encoder, cache)
         counts.append(f"{pairs.height} sentence pairs")
+        if cache is not None:
+            aligned, reused = cache.pairs_stored, cache.pairs_found
+            counts.append(f"{aligned} document pairs aligned, {reused} reused")
         if isinstance(encoder, CachedEncoder):
             counts.append(f"{encoder.encoded} sentences embedded, {encoder.hits} from the cache")
     with _stage("words", seconds, progress) as counts:

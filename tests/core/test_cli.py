@@ -50,7 +50,9 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
         {"--src-lang", "--tgt-lang", "--out", "--min-count", "--verbose", "-v"},
     ),
 }  # fmt: skip
-GROUPS = {"cache": ("Inspect or clear the embedding cache.", {"info", "clear"})}
+GROUPS = {
+    "cache": ("Inspect or clear the cache of embeddings and pair alignments.", {"info", "clear"})
+}
 ARGUMENTS = {  # all required
     "build": ["inputs..."],
     "align": ["src", "tgt"],

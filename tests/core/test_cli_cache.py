@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from typer.testing import CliRunner
 
-from alinea.align.embedding_cache import EmbeddingCache
+from alinea.align.cache import BuildCache
 from alinea.cli import app
 from alinea.errors import OutputError
 from alinea.publish import target_lock
@@ -18,7 +18,7 @@ runner = CliRunner()
 
 def test_info_and_clear(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    EmbeddingCache(cache).put("e5small-q4.v1", ["a", "b"], np.eye(2, dtype=np.float32))
+    BuildCache(cache).put("e5small-q4.v1", ["a", "b"], np.eye(2, dtype=np.float32))
     shown = runner.invoke(app, ["cache", "info", "--cache-dir", str(cache), "--json"])
     assert shown.exit_code == 0, shown.output
     info = json.loads(shown.stdout)
@@ -27,7 +27,7 @@ def test_info_and_clear(tmp_path: Path) -> None:
     text = runner.invoke(app, ["cache", "info", "--cache-dir", str(cache)])
     assert text.stdout.splitlines()[1:] == ["  e5small-q4.v1: 2 vectors"]
     cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(cache)])
-    assert cleared.stdout == f"cache: {cache / 'embeddings.sqlite3'}: 2 vectors removed\n"
+    assert cleared.stdout == f"cache: {cache / 'embeddings.sqlite3'}: 2 entries removed\n"
     empty = runner.invoke(app, ["cache", "info", "--cache-dir", str(cache)])
     assert empty.stdout.splitlines()[1:] == ["  (empty)"]
 

@@ -33,7 +33,17 @@ def inputs(tmp_path: Path) -> Path:
 
 
 def build(inputs: Path, out: Path, *extra: str) -> tuple[int, str, str]:
-    args = ["build", str(inputs), "--out", str(out), "--langs", "pt,es", "--encoder", "none"]
+    args = [
+        "build",
+        str(inputs),
+        "--out",
+        str(out),
+        "--langs",
+        "pt,es",
+        "--encoder",
+        "none",
+        "--no-cache",
+    ]
     result = runner.invoke(app, [*args, "--json", *extra])
     return result.exit_code, result.stdout, result.stderr
 

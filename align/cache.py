@@ -1,8 +1,12 @@
-"""A persistent cache of sentence embeddings, keyed by the encoder's method id and the text.
+"""A persistent cache of what builds compute per item: sentence embeddings, keyed by the
+encoder's method id and the text, and the sentence alignment of each document pair, keyed by
+the alignment's signature fields and the two documents' sentences.
 
 Encoding is the most expensive step of a neural build, and the same sentences come back: in
 every document pair a sentence takes part in, in the next build of a growing collection, in
-``alinea align`` runs over files a build has seen. The cache is one SQLite database in a cache
+``alinea align`` runs over files a build has seen. A document pair's alignment depends only on
+its two documents and the options, so a rebuild with one more document aligns only the pairs
+that document is in. The cache is one SQLite database in a cache
 folder (``--cache-dir``, else ``$ALINEA_CACHE``, else ``$XDG_CACHE_HOME/alinea``, else
 ``~/.cache/alinea``), so concurrent builds share it safely: SQLite serialises writers, and a
 vector is written once (``INSERT OR IGNORE``). A key is the SHA-256 of the method id and the
@@ -14,6 +18,7 @@ fresh one and builds give the same bytes with a cold or a warm cache.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -24,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from alinea.align.beads import Bead
 from alinea.align.embedders import SentenceEncoder
 from alinea.errors import OutputError
 
@@ -31,7 +37,8 @@ logger = logging.getLogger(__name__)
 DATABASE = "embeddings.sqlite3"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS vectors ("
-    "key BLOB PRIMARY KEY, method TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL)"
+    "key BLOB PRIMARY KEY, method TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS beads (key BLOB PRIMARY KEY, beads TEXT NOT NULL)",
 )
 _LOOKUP_BATCH = 500  # keys per SELECT (SQLite limits the number of parameters)
 
@@ -48,21 +55,37 @@ def _key(method_id: str, text: str) -> bytes:
     return hashlib.sha256(f"{method_id}\0{text}".encode()).digest()
 
 
+def pair_key(options: str, src: Sequence[str], tgt: Sequence[str]) -> bytes:
+    """The key of one document pair's alignment: the options that change it and both sides'
+    sentences."""
+    digest = hashlib.sha256(f"beads\0{options}\0".encode())
+    for side in (src, tgt):
+        for text in side:
+            digest.update(text.encode())
+            digest.update(b"\0")
+        digest.update(b"\1")
+    return digest.digest()
+
+
 @dataclass(frozen=True)
 class CacheInfo:
-    """What the cache holds: its file, size, and vectors per encoder method id."""
+    """What the cache holds: its file, size, vectors per encoder method id, and the number of
+    document pairs whose alignment it keeps."""
 
     path: Path
     bytes: int
     vectors: dict[str, int]
+    document_pairs: int
 
 
-class EmbeddingCache:
-    """Vectors by ``(method id, text)`` in ``folder/embeddings.sqlite3``."""
+class BuildCache:
+    """Vectors by ``(method id, text)`` and beads by document pair, in
+    ``folder/embeddings.sqlite3``."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / DATABASE
+        self.pairs_found = self.pairs_stored = 0
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -70,7 +93,8 @@ class EmbeddingCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             with closing(sqlite3.connect(self.path, timeout=60)) as db:
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute(_SCHEMA)
+                for table in _SCHEMA:
+                    db.execute(table)
                 with db:  # one transaction
                     yield db
         except sqlite3.Error as err:
@@ -107,21 +131,39 @@ class EmbeddingCache:
         with self._connect() as db:
             db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?, ?)", rows)
 
+    def get_beads(self, key: bytes) -> list[Bead] | None:
+        """The beads stored under ``key`` (:func:`pair_key`), or None."""
+        with self._connect() as db:
+            row = db.execute("SELECT beads FROM beads WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        self.pairs_found += 1
+        return [Bead(tuple(src), tuple(tgt), score) for src, tgt, score in json.loads(row[0])]
+
+    def put_beads(self, key: bytes, beads: Sequence[Bead]) -> None:
+        """Store ``beads`` under ``key`` (scores round-trip exactly: JSON keeps float64)."""
+        text = json.dumps([[list(b.src), list(b.tgt), b.score] for b in beads])
+        with self._connect() as db:
+            db.execute("INSERT OR IGNORE INTO beads VALUES (?, ?)", (key, text))
+        self.pairs_stored += 1
+
     def info(self) -> CacheInfo:
         """Its file, size and vectors per method id (nothing is created to answer)."""
         if not self.path.is_file():
-            return CacheInfo(self.path, 0, {})
+            return CacheInfo(self.path, 0, {}, 0)
         with self._connect() as db:
             counts = db.execute("SELECT method, COUNT(*) FROM vectors GROUP BY method ORDER BY 1")
             vectors = {str(method): int(n) for method, n in counts}
+            pairs = int(db.execute("SELECT COUNT(*) FROM beads").fetchone()[0])
         size = sum(p.stat().st_size for p in self.folder.glob(f"{DATABASE}*") if p.is_file())
-        return CacheInfo(self.path, size, vectors)
+        return CacheInfo(self.path, size, vectors, pairs)
 
     def clear(self) -> int:
-        """Delete every cached vector; returns how many there were."""
+        """Delete every cached vector and alignment; returns how many there were."""
         if not self.path.is_file():
             return 0
-        count = sum(self.info().vectors.values())
+        found = self.info()
+        count = sum(found.vectors.values()) + found.document_pairs
         for part in self.folder.glob(f"{DATABASE}*"):
             part.unlink()
         return count
@@ -132,7 +174,7 @@ class CachedEncoder:
     most once per cache: known vectors come from the cache, the others from ``inner`` in one
     batch, and are stored."""
 
-    def __init__(self, inner: SentenceEncoder, cache: EmbeddingCache) -> None:
+    def __init__(self, inner: SentenceEncoder, cache: BuildCache) -> None:
         self.inner = inner
         self.cache = cache
         self.method_id = inner.method_id
@@ -163,4 +205,4 @@ def open_encoder(spec: str | None, cache_dir: Path | None) -> SentenceEncoder | 
     from alinea.align.embedders import load_encoder
 
     encoder = load_encoder(spec)
-    return CachedEncoder(encoder, EmbeddingCache(cache_dir)) if cache_dir else encoder
+    return CachedEncoder(encoder, BuildCache(cache_dir)) if cache_dir else encoder

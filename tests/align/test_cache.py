@@ -1,5 +1,6 @@
-"""The embedding cache: each text embedded once per encoder, shared safely between processes,
-and builds give the same bytes with a cold, a warm or no cache."""
+"""The build cache: each text embedded once per encoder, each document pair aligned once per
+set of options, shared safely between processes, and builds give the same bytes with a cold, a
+warm or no cache."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from alinea.align.embedding_cache import CachedEncoder, EmbeddingCache, default_cache_dir
+from alinea.align.cache import BuildCache, CachedEncoder, default_cache_dir
 from alinea.errors import OutputError
 
 
@@ -31,17 +32,17 @@ class CountingEncoder:
 
 def test_each_text_is_embedded_once(tmp_path: Path) -> None:
     inner = CountingEncoder()
-    encoder = CachedEncoder(inner, EmbeddingCache(tmp_path))
+    encoder = CachedEncoder(inner, BuildCache(tmp_path))
     first = encoder.encode(["a", "bb", "a"])
     assert inner.seen == ["a", "bb"]  # repeats inside one call too
-    second = CachedEncoder(CountingEncoder(), EmbeddingCache(tmp_path)).encode(["bb", "a", "ccc"])
+    second = CachedEncoder(CountingEncoder(), BuildCache(tmp_path)).encode(["bb", "a", "ccc"])
     assert np.array_equal(second[:2], first[[1, 0]])
     assert np.array_equal(first, CountingEncoder().encode(["a", "bb", "a"]))  # bit-identical
     assert (encoder.encoded, encoder.hits) == (2, 0)
 
 
 def test_encoders_never_share_vectors(tmp_path: Path) -> None:
-    cache = EmbeddingCache(tmp_path)
+    cache = BuildCache(tmp_path)
     CachedEncoder(CountingEncoder("one.v1"), cache).encode(["a"])
     other = CountingEncoder("one.v2")
     CachedEncoder(other, cache).encode(["a"])
@@ -50,7 +51,7 @@ def test_encoders_never_share_vectors(tmp_path: Path) -> None:
 
 
 def test_info_and_clear(tmp_path: Path) -> None:
-    cache = EmbeddingCache(tmp_path / "c")
+    cache = BuildCache(tmp_path / "c")
     assert cache.info().vectors == {} and not (tmp_path / "c").exists()  # asking creates nothing
     CachedEncoder(CountingEncoder(), cache).encode(["a", "b"])
     assert cache.info().vectors == {"count.v1": 2} and cache.info().bytes > 0
@@ -59,7 +60,7 @@ def test_info_and_clear(tmp_path: Path) -> None:
 
 
 def _fill(folder: str, start: int) -> None:
-    encoder = CachedEncoder(CountingEncoder(), EmbeddingCache(Path(folder)))
+    encoder = CachedEncoder(CountingEncoder(), BuildCache(Path(folder)))
     for k in range(start, start + 200, 10):
         encoder.encode([f"text {n}" for n in range(k, k + 20)])  # overlapping writes
 
@@ -72,21 +73,21 @@ def test_concurrent_writers_share_one_cache(tmp_path: Path) -> None:
     for worker in workers:
         worker.join(timeout=120)
     assert [w.exitcode for w in workers] == [0, 0]
-    assert EmbeddingCache(tmp_path).info().vectors == {"count.v1": 310}
+    assert BuildCache(tmp_path).info().vectors == {"count.v1": 310}
     texts = [f"text {n}" for n in range(310)]
     reader = CountingEncoder()
-    got = CachedEncoder(reader, EmbeddingCache(tmp_path)).encode(texts)
+    got = CachedEncoder(reader, BuildCache(tmp_path)).encode(texts)
     assert reader.seen == [] and np.array_equal(got, CountingEncoder().encode(texts))
 
 
 def test_an_unusable_cache_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match="cannot create the embedding cache"):
-        EmbeddingCache(tmp_path / "file" / "sub").get("m", ["a"])
+        BuildCache(tmp_path / "file" / "sub").get("m", ["a"])
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "embeddings.sqlite3").write_text("not a database", encoding="utf-8")
     with pytest.raises(OutputError, match="embedding cache unusable"):
-        EmbeddingCache(tmp_path / "bad").get("m", ["a"])
+        BuildCache(tmp_path / "bad").get("m", ["a"])
 
 
 @pytest.mark.parametrize(
@@ -119,28 +120,42 @@ def test_builds_are_identical_cold_warm_and_uncached(seeds_dir: Path, tmp_path: 
         ("es.txt", "003_e08587906b7245c9.txt"),
     ):
         (news / name).write_bytes((seeds_dir / seed).read_bytes())
-    cache = tmp_path / "cache"
+    cache = ["--cache-dir", str(tmp_path / "cache")]
     runs = {
-        "cold": ["--cache-dir", str(cache)],
-        "warm": ["--cache-dir", str(cache)],
+        "cold": cache,
+        "warm": cache,  # the same pair again: its beads are reused, nothing is embedded
+        "other-threshold": [*cache, "--threshold", "0.5"],  # mined again, on cached vectors
         "off": ["--no-cache"],
+        "off-other-threshold": ["--no-cache", "--threshold", "0.5"],
     }
     logged = {}
     for run, extra in runs.items():
         args = ["build", str(news), "--out", str(tmp_path / run), "--langs", "pt,es", "-v", *extra]
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
-        logged[run] = next(
-            line for line in result.stderr.splitlines() if "pipeline: align:" in line
+        line = next(line for line in result.stderr.splitlines() if "pipeline: align:" in line)
+        logged[run] = line.split(" s, ", 1)[1]
+    assert logged == {
+        "cold": "5 sentence pairs, 1 document pairs aligned, 0 reused, "
+        "16 sentences embedded, 0 from the cache",
+        "warm": "5 sentence pairs, 0 document pairs aligned, 1 reused, "
+        "0 sentences embedded, 0 from the cache",
+        "other-threshold": "4 sentence pairs, 1 document pairs aligned, 0 reused, "
+        "0 sentences embedded, 16 from the cache",
+        "off": "5 sentence pairs",
+        "off-other-threshold": "4 sentence pairs",
+    }
+    for first, same in (
+        ("cold", "warm"),
+        ("cold", "off"),
+        ("other-threshold", "off-other-threshold"),
+    ):
+        files = sorted(
+            str(p.relative_to(tmp_path / first))
+            for p in (tmp_path / first).rglob("*")
+            if p.is_file()
         )
-    assert logged["cold"].endswith("5 sentence pairs, 16 sentences embedded, 0 from the cache")
-    assert logged["warm"].endswith("5 sentence pairs, 0 sentences embedded, 16 from the cache")
-    assert logged["off"].endswith("5 sentence pairs")
-    files = sorted(
-        str(p.relative_to(tmp_path / "cold")) for p in (tmp_path / "cold").rglob("*") if p.is_file()
-    )
-    for run in ("warm", "off"):
         _, mismatch, errors = filecmp.cmpfiles(
-            tmp_path / "cold", tmp_path / run, files, shallow=False
+            tmp_path / first, tmp_path / same, files, shallow=False
         )
-        assert (mismatch, errors) == ([], [])
+        assert (mismatch, errors) == ([], []), (first, same)
