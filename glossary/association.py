@@ -104,31 +104,49 @@ def compatible(a: Candidate, b: Candidate, lang_a: str, lang_b: str, floor: floa
     return fuzz.ratio(expansion, _spelled(other, lang_o)) / 100.0 >= floor
 
 
+def _ids(*columns: Sequence[str]) -> list[np.ndarray]:
+    """The strings of each column as integers, equal where the strings are equal (so a
+    matrix of comparisons is a fast integer one)."""
+    index: dict[str, int] = {}
+    return [
+        np.array([index.setdefault(x, len(index)) for x in col], dtype=np.int64) for col in columns
+    ]
+
+
 def _cognates(
-    src: Sequence[Candidate], tgt: Sequence[Candidate], src_lang: str, tgt_lang: str
+    src: Sequence[Candidate],
+    tgt: Sequence[Candidate],
+    src_lang: str,
+    tgt_lang: str,
+    cutoff: float = 0.0,
 ) -> np.ndarray:
-    """The :func:`cognate` matrix of two candidate lists."""
+    """The :func:`cognate` matrix of two candidate lists (similarities below ``cutoff`` may
+    read 0)."""
     a = [_spelled(c, src_lang) for c in src]
     b = [_spelled(c, tgt_lang) for c in tgt]
-    sim = np.asarray(process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32), dtype=np.float64)
+    sim = np.asarray(
+        process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=cutoff * 100),
+        dtype=np.float64,
+    )
     sim /= 100.0
     acr_a = np.array([c.type == "acronym" for c in src])
     acr_b = np.array([c.type == "acronym" for c in tgt])
-    letters_a = np.array([_letters(c) for c in src], dtype=object)
-    letters_b = np.array([_letters(c) for c in tgt], dtype=object)
-    same_letters = (letters_a[:, None] == letters_b[None, :]) & acr_a[:, None] & acr_b[None, :]
-    short = (np.array([len(x) for x in a])[:, None] < MIN_COGNATE_CHARS) | (
-        np.array([len(x) for x in b])[None, :] < MIN_COGNATE_CHARS
-    )
-    identical = np.array(a, dtype=object)[:, None] == np.array(b, dtype=object)[None, :]
-    sim = np.where(short, identical.astype(np.float64), sim)
-    same_key = (
-        np.array([c.key for c in src], dtype=object)[:, None]
-        == np.array([c.key for c in tgt], dtype=object)[None, :]
-    )
-    sim = np.where(same_key, 1.0, sim)
-    acronyms = acr_a[:, None] | acr_b[None, :]
-    return np.where(acronyms, same_letters.astype(np.float64), sim)
+    letters_a, letters_b = _ids([_letters(c) for c in src], [_letters(c) for c in tgt])
+    short_a = np.array([len(x) < MIN_COGNATE_CHARS for x in a])
+    short_b = np.array([len(x) < MIN_COGNATE_CHARS for x in b])
+    spelled_a, spelled_b = _ids(a, b)
+    if short_a.any() or short_b.any():  # short spellings count only when identical
+        short = short_a[:, None] | short_b[None, :]
+        sim[short] = (spelled_a[:, None] == spelled_b[None, :])[short]
+    keys_a, keys_b = _ids([c.key for c in src], [c.key for c in tgt])
+    sim[keys_a[:, None] == keys_b[None, :]] = 1.0
+    if acr_a.any() or acr_b.any():  # an acronym is a cognate only of the same letters
+        rows, cols = np.flatnonzero(acr_a), np.flatnonzero(acr_b)
+        sim[rows, :] = 0.0
+        sim[:, cols] = 0.0
+        same = letters_a[rows][:, None] == letters_b[cols][None, :]
+        sim[np.ix_(rows, cols)] = same.astype(np.float64)
+    return sim
 
 
 def gather(
@@ -227,7 +245,7 @@ def _add_cognates(
 ) -> None:
     if not src or not tgt:
         return
-    sim = _cognates(src, tgt, lexicons[0].lang, lexicons[1].lang)
+    sim = _cognates(src, tgt, lexicons[0].lang, lexicons[1].lang, cutoff=threshold)
     for i, j in zip(*np.nonzero(sim >= threshold), strict=True):
         ev.cognates[src[i].key, tgt[j].key] = float(sim[i, j])
 
