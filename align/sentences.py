@@ -9,7 +9,7 @@ the sentence level), then sentences are aligned within each document pair, compa
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
@@ -124,6 +124,53 @@ def pair_documents(
     return [(int(i), int(j)) for i, j in zip(rows[keep], cols[keep], strict=True)]
 
 
+EMBED_BATCH = 4096  # sentences embedded per encoder call when a collection is mined
+
+
+class _Prefetched:
+    """Serves the vectors of texts embedded beforehand in one batch (each distinct text once)."""
+
+    def __init__(self, encoder: SentenceEncoder, texts: Sequence[str]) -> None:
+        self.method_id = encoder.method_id
+        distinct = list(dict.fromkeys(texts))
+        vectors = encoder.encode(distinct)
+        self._dim = vectors.shape[1]
+        self._vectors = dict(zip(distinct, vectors, strict=True))
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts]).astype(np.float32)
+
+
+def _mine_pairs(
+    jobs: Sequence[tuple[Sequence[str], Sequence[str]]],
+    config: mining.MiningConfig,
+    encoder: SentenceEncoder | None,
+) -> Iterator[list[Bead]]:
+    """Comparable mode over many text pairs, results in order: the lexical half runs per pair,
+    and the sentences the encoder must see are embedded together, a batch of pairs at a time
+    (fewer, larger encoder calls; a sentence shared by several pairs is embedded once)."""
+    pending: list[mining.MiningPlan | None] = []
+    texts: list[str] = []
+
+    def flush() -> Iterator[list[Bead]]:
+        served = _Prefetched(encoder, texts) if encoder is not None and texts else encoder
+        for job in pending:
+            yield mining.finish(job, config, served)
+        pending.clear()
+        texts.clear()
+
+    for src, tgt in jobs:
+        job = mining.plan(src, tgt, config, neural=encoder is not None)
+        pending.append(job)
+        if job is not None:
+            texts.extend(job.texts_to_embed())
+        if len(texts) >= EMBED_BATCH:
+            yield from flush()
+    yield from flush()
+
+
 def align_texts(
     src: Sequence[str],
     tgt: Sequence[str],
@@ -172,10 +219,15 @@ def align_sentences(
     rows = []
     doc_pairs = pair_documents(doc_texts[0], doc_texts[1], config)
     logger.info("align: %d document pairs of %d x %d documents", len(doc_pairs), *map(len, doc_ids))
-    for a, b in doc_pairs:
+    jobs = [(by_doc[doc_ids[0][a]][1], by_doc[doc_ids[1][b]][1]) for a, b in doc_pairs]
+    if config.mode == "comparable":
+        results: Iterator[list[Bead]] = _mine_pairs(jobs, config.mining, encoder)
+    else:
+        results = (align_texts(src, tgt, config, encoder) for src, tgt in jobs)
+    for (a, b), beads in zip(doc_pairs, results, strict=True):
         src_doc, tgt_doc = doc_ids[0][a], doc_ids[1][b]
         (src_ids, src_texts), (tgt_ids, tgt_texts) = by_doc[src_doc], by_doc[tgt_doc]
-        for bead in align_texts(src_texts, tgt_texts, config, encoder):
+        for bead in beads:
             if not bead.src or not bead.tgt:
                 continue
             s_ids = [src_ids[i] for i in bead.src]
