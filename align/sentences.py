@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
@@ -129,6 +129,54 @@ def pair_documents(
     return [(int(i), int(j)) for i, j in zip(rows[keep], cols[keep], strict=True)]
 
 
+EMBED_BATCH = 4096  # sentences embedded per encoder call when a collection is mined
+MAX_PENDING = 512  # document pairs whose lexical half waits for one encoder call, at most
+
+
+class _Prefetched:
+    """Serves the vectors of texts embedded beforehand in one batch (each distinct text once)."""
+
+    def __init__(self, encoder: SentenceEncoder, texts: Sequence[str]) -> None:
+        self.method_id = encoder.method_id
+        distinct = list(dict.fromkeys(texts))
+        vectors = encoder.encode(distinct)
+        self._dim = vectors.shape[1]
+        self._vectors = dict(zip(distinct, vectors, strict=True))
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts]).astype(np.float32)
+
+
+def _mine_pairs(
+    jobs: Sequence[tuple[Sequence[str], Sequence[str]]],
+    config: mining.MiningConfig,
+    encoder: SentenceEncoder | None,
+) -> Iterator[list[Bead]]:
+    """Comparable mode over many text pairs, results in order: the lexical half runs per pair,
+    and the sentences the encoder must see are embedded together, a batch of pairs at a time
+    (fewer, larger encoder calls; a sentence shared by several pairs is embedded once)."""
+    pending: list[mining.MiningPlan | None] = []
+    texts: list[str] = []
+
+    def flush() -> Iterator[list[Bead]]:
+        served = _Prefetched(encoder, texts) if encoder is not None and texts else encoder
+        for job in pending:
+            yield mining.finish(job, config, served)
+        pending.clear()
+        texts.clear()
+
+    for src, tgt in jobs:
+        job = mining.plan(src, tgt, config, neural=encoder is not None)
+        pending.append(job)
+        if job is not None:
+            texts.extend(job.texts_to_embed())
+        if encoder is None or len(texts) >= EMBED_BATCH or len(pending) >= MAX_PENDING:
+            yield from flush()
+    yield from flush()
+
+
 def align_texts(
     src: Sequence[str],
     tgt: Sequence[str],
@@ -141,23 +189,30 @@ def align_texts(
     return mining.mine(src, tgt, config.mining, encoder)
 
 
-def _aligned_pair(
-    src: Sequence[str],
-    tgt: Sequence[str],
+def _align_jobs(
+    jobs: Sequence[tuple[Sequence[str], Sequence[str]]],
     config: AlignConfig,
     encoder: SentenceEncoder | None,
     cache: BuildCache | None,
-) -> list[Bead]:
-    """One document pair's beads, from the cache when it has them (module docstring)."""
-    if cache is None:
-        return align_texts(src, tgt, config, encoder)
+) -> list[list[Bead]]:
+    """The beads of every text pair, in order: from the cache where it has them, the others
+    aligned (comparable mode batches their encoder calls) and stored."""
     options = json.dumps([__version__, config.signature_fields()], sort_keys=True)
-    key = pair_key(options, src, tgt)
-    beads = cache.get_beads(key)
-    if beads is None:
-        beads = align_texts(src, tgt, config, encoder)
-        cache.put_beads(key, beads)
-    return beads
+    keys = [pair_key(options, src, tgt) for src, tgt in jobs] if cache else []
+    found = [cache.get_beads(key) for key in keys] if cache else [None] * len(jobs)
+    todo = [job for job, beads in zip(jobs, found, strict=True) if beads is None]
+    if config.mode == "comparable":
+        computed: Iterator[list[Bead]] = _mine_pairs(todo, config.mining, encoder)
+    else:
+        computed = (align_texts(src, tgt, config, encoder) for src, tgt in todo)
+    results = []
+    for k, beads in enumerate(found):
+        if beads is None:
+            beads = next(computed)
+            if cache:
+                cache.put_beads(keys[k], beads)
+        results.append(beads)
+    return results
 
 
 def align_sentences(
@@ -198,10 +253,12 @@ def align_sentences(
     rows = []
     doc_pairs = pair_documents(doc_texts[0], doc_texts[1], config)
     logger.info("align: %d document pairs of %d x %d documents", len(doc_pairs), *map(len, doc_ids))
-    for a, b in doc_pairs:
+    jobs = [(by_doc[doc_ids[0][a]][1], by_doc[doc_ids[1][b]][1]) for a, b in doc_pairs]
+    results = _align_jobs(jobs, config, encoder, cache)
+    for (a, b), beads in zip(doc_pairs, results, strict=True):
         src_doc, tgt_doc = doc_ids[0][a], doc_ids[1][b]
         (src_ids, src_texts), (tgt_ids, tgt_texts) = by_doc[src_doc], by_doc[tgt_doc]
-        for bead in _aligned_pair(src_texts, tgt_texts, config, encoder, cache):
+        for bead in beads:
             if not bead.src or not bead.tgt:
                 continue
             s_ids = [src_ids[i] for i in bead.src]

@@ -27,7 +27,7 @@ def pairs_frame() -> pl.DataFrame:
             "es_sent_ids": ["b:1", "b:2"],
             "score": 0.9,
             "kind": "1-2",
-            "method": "margin-mine.v1",
+            "method": "margin-mine.v2",
         }
     ]
     return pl.DataFrame(rows, schema=polars_schema(sentence_pairs_schema("pt", "es")))
