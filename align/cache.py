@@ -87,10 +87,25 @@ class BuildCache:
         self.path = folder / DATABASE
         self.pairs_found = self.pairs_stored = 0
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def create(self) -> BuildCache:
+        """Make the cache folder (a build checks this before any work).
+
+        Raises:
+            OutputError: the folder cannot be created.
+        """
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise OutputError(
+                f"{self.folder}: cannot create the embedding cache ({err.strerror or err}); "
+                "choose another --cache-dir, or build with --no-cache"
+            ) from err
+        return self
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        self.create()
+        try:
             with closing(sqlite3.connect(self.path, timeout=60)) as db:
                 db.execute("PRAGMA journal_mode=WAL")
                 for table in _SCHEMA:
@@ -101,11 +116,6 @@ class BuildCache:
             raise OutputError(
                 f"{self.path}: embedding cache unusable ({err}); remove it with "
                 "`alinea cache clear`, or build with --no-cache"
-            ) from err
-        except OSError as err:
-            raise OutputError(
-                f"{self.folder}: cannot create the embedding cache ({err.strerror or err}); "
-                "choose another --cache-dir, or build with --no-cache"
             ) from err
 
     def get(self, method_id: str, texts: Sequence[str]) -> dict[str, np.ndarray]:

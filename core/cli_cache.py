@@ -28,7 +28,7 @@ def info(
     try:
         from alinea.align.cache import BuildCache
 
-        folder = cache_folder(cache_dir)
+        folder = cache_folder(cache_dir, create=False)
         assert folder is not None
         found = BuildCache(folder).info()
     except AlineaError as err:
@@ -49,7 +49,7 @@ def clear(cache_dir: CacheDir = None) -> None:
     try:
         from alinea.align.cache import BuildCache
 
-        folder = cache_folder(cache_dir)
+        folder = cache_folder(cache_dir, create=False)
         assert folder is not None
         removed = BuildCache(folder).clear()
     except AlineaError as err:

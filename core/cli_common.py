@@ -30,17 +30,31 @@ CacheDir = Annotated[
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 
 
-def cache_folder(cache_dir: Path | None, no_cache: bool = False) -> Path | None:
-    """The embedding cache folder the options name (None with ``--no-cache``)."""
+def cache_folder(
+    cache_dir: Path | None, no_cache: bool = False, create: bool = True
+) -> Path | None:
+    """The cache folder the options name (None with ``--no-cache``), made unless ``create`` is
+    false: an explicit folder that cannot be made is an error before any work, an unwritable
+    default a warning (the build runs without a cache)."""
     if no_cache:
         if cache_dir is not None:
             raise UsageError("--cache-dir and --no-cache exclude each other")
         return None
-    if cache_dir is not None:
-        return cache_dir
-    from alinea.align.cache import default_cache_dir
+    from alinea.align.cache import BuildCache, default_cache_dir
 
-    return default_cache_dir()
+    if cache_dir is not None:
+        return BuildCache(cache_dir).create().folder if create else cache_dir
+    folder = default_cache_dir()
+    if not create:
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # the default may be unwritable: build without it, and say so
+        logging.getLogger("alinea").warning(
+            "no cache: cannot create %s (%s); set ALINEA_CACHE or --cache-dir", folder, err
+        )
+        return None
+    return folder
 
 
 def stderr() -> Any:

@@ -69,3 +69,32 @@ def test_the_lock_is_per_folder(tmp_path: Path) -> None:
                 raise AssertionError("a second lock of the same folder was granted")
         except OutputError as err:
             assert "another build is writing this dataset" in str(err)
+
+
+def test_an_unwritable_default_cache_is_skipped_with_a_warning(
+    tiny_news: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    env = {"ALINEA_CACHE": str(blocker / "cache")}  # under a file: cannot be created
+    result = runner.invoke(app, ["build", str(tiny_news), "--out", str(tmp_path / "o")], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"WARNING alinea: no cache: cannot create {blocker / 'cache'} ([Errno 20] Not a "
+        f"directory: '{blocker / 'cache'}'); set ALINEA_CACHE or --cache-dir\n"
+    )
+    explicit = [
+        "build",
+        str(tiny_news),
+        "--out",
+        str(tmp_path / "p"),
+        "--cache-dir",
+        str(blocker / "c"),
+    ]
+    refused = runner.invoke(app, explicit)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert refused.stderr == (
+        f"error: {blocker / 'c'}: cannot create the embedding cache (Not a directory); "
+        "choose another --cache-dir, or build with --no-cache\n"
+    )
+    assert not (tmp_path / "p").exists()
