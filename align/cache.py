@@ -141,21 +141,31 @@ class BuildCache:
         with self._connect() as db:
             db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?, ?)", rows)
 
-    def get_beads(self, key: bytes) -> list[Bead] | None:
-        """The beads stored under ``key`` (:func:`pair_key`), or None."""
+    def get_beads(self, keys: Sequence[bytes]) -> list[list[Bead] | None]:
+        """The beads stored under each of ``keys`` (:func:`pair_key`), None where absent; one
+        connection for all of them."""
+        stored: dict[bytes, str] = {}
         with self._connect() as db:
-            row = db.execute("SELECT beads FROM beads WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        self.pairs_found += 1
-        return [Bead(tuple(src), tuple(tgt), score) for src, tgt, score in json.loads(row[0])]
+            for start in range(0, len(keys), _LOOKUP_BATCH):
+                batch = list(keys[start : start + _LOOKUP_BATCH])
+                marks = ",".join("?" * len(batch))
+                query = f"SELECT key, beads FROM beads WHERE key IN ({marks})"
+                stored.update(db.execute(query, batch))
+        self.pairs_found += len(stored)
+        return [
+            [Bead(tuple(s), tuple(t), score) for s, t, score in json.loads(stored[k])]
+            if k in stored
+            else None
+            for k in keys
+        ]
 
-    def put_beads(self, key: bytes, beads: Sequence[Bead]) -> None:
-        """Store ``beads`` under ``key`` (scores round-trip exactly: JSON keeps float64)."""
-        text = json.dumps([[list(b.src), list(b.tgt), b.score] for b in beads])
+    def put_beads(self, items: Sequence[tuple[bytes, Sequence[Bead]]]) -> None:
+        """Store each ``(key, beads)`` in one transaction (scores round-trip exactly: JSON
+        keeps float64)."""
+        rows = [(k, json.dumps([[list(b.src), list(b.tgt), b.score] for b in v])) for k, v in items]
         with self._connect() as db:
-            db.execute("INSERT OR IGNORE INTO beads VALUES (?, ?)", (key, text))
-        self.pairs_stored += 1
+            db.executemany("INSERT OR IGNORE INTO beads VALUES (?, ?)", rows)
+        self.pairs_stored += len(rows)
 
     def info(self) -> CacheInfo:
         """Its file, size and vectors per method id (nothing is created to answer)."""
@@ -200,19 +210,18 @@ class CachedEncoder:
             vectors = self.inner.encode(missing)
             self.cache.put(self.method_id, missing, vectors)
             known.update(zip(missing, vectors, strict=True))
-        self.hits += len(set(texts)) - len(missing)
+        cached = len(set(texts)) - len(missing)
+        self.hits += cached
         self.encoded += len(missing)
-        logger.debug(
-            "embeddings: %d cached, %d encoded", len(set(texts)) - len(missing), len(missing)
-        )
+        logger.debug("embeddings: %d cached, %d encoded", cached, len(missing))
         return np.stack([known[t] for t in texts]).astype(np.float32)
 
 
-def open_encoder(spec: str | None, cache_dir: Path | None) -> SentenceEncoder | None:
-    """The encoder ``spec`` names (None: none), behind the cache in ``cache_dir`` if given."""
+def open_encoder(spec: str | None, cache: BuildCache | None) -> SentenceEncoder | None:
+    """The encoder ``spec`` names (None: none), behind ``cache`` if given."""
     if spec is None:
         return None
     from alinea.align.embedders import load_encoder
 
     encoder = load_encoder(spec)
-    return CachedEncoder(encoder, BuildCache(cache_dir)) if cache_dir else encoder
+    return CachedEncoder(encoder, cache) if cache else encoder

@@ -131,6 +131,7 @@ def pair_documents(
 
 EMBED_BATCH = 4096  # sentences embedded per encoder call when a collection is mined
 MAX_PENDING = 512  # document pairs whose lexical half waits for one encoder call, at most
+STORE_BATCH = 256  # aligned document pairs written to the cache per transaction
 
 
 class _Prefetched:
@@ -199,18 +200,22 @@ def _align_jobs(
     aligned (comparable mode batches their encoder calls) and stored."""
     options = json.dumps([__version__, config.signature_fields()], sort_keys=True)
     keys = [pair_key(options, src, tgt) for src, tgt in jobs] if cache else []
-    found = [cache.get_beads(key) for key in keys] if cache else [None] * len(jobs)
+    found = cache.get_beads(keys) if cache else [None] * len(jobs)
     todo = [job for job, beads in zip(jobs, found, strict=True) if beads is None]
     if config.mode == "comparable":
         computed: Iterator[list[Bead]] = _mine_pairs(todo, config.mining, encoder)
     else:
         computed = (align_texts(src, tgt, config, encoder) for src, tgt in todo)
-    results = []
+    results: list[list[Bead]] = []
+    new: list[tuple[bytes, list[Bead]]] = []
     for k, beads in enumerate(found):
         if beads is None:
             beads = next(computed)
             if cache:
-                cache.put_beads(keys[k], beads)
+                new.append((keys[k], beads))
+        if cache and new and (len(new) >= STORE_BATCH or k == len(found) - 1):
+            cache.put_beads(new)  # in batches: a killed build keeps what it finished
+            new = []
         results.append(beads)
     return results
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from alinea.align.cache import open_encoder
+from alinea.align.cache import BuildCache, open_encoder
 from alinea.align.segment import SegmentConfig, segment_documents
 from alinea.align.sentences import AlignConfig, align_texts
 from alinea.boilerplate import is_boilerplate
@@ -58,13 +58,13 @@ def align_files(
     one_per_line: bool = False,
     ingest: IngestConfig | None = None,
     segment: SegmentConfig | None = None,
-    embedding_cache: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> list[FilePair]:
     """Align the sentences of ``src`` (language ``langs[0]``) and ``tgt`` (``langs[1]``); the
-    beads with both sides, in order (embeddings kept in ``embedding_cache``, if given)."""
+    beads with both sides, in order (embeddings kept in the cache in ``cache_dir``, if given)."""
     ingest = ingest or IngestConfig()
     segment = segment or SegmentConfig()
-    encoder = open_encoder(config.encoder, embedding_cache)
+    encoder = open_encoder(config.encoder, BuildCache(cache_dir) if cache_dir else None)
     src_ids, src_texts = file_sentences(src, langs[0], one_per_line, ingest, segment)
     tgt_ids, tgt_texts = file_sentences(tgt, langs[1], one_per_line, ingest, segment)
     return [

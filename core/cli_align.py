@@ -57,7 +57,7 @@ def align(
         langs = language_pair(src_lang, tgt_lang)
         require_files(src, tgt)
         cache = cache_folder(cache_dir, no_cache)
-        pairs = align_files(src, tgt, langs, config, one_per_line, embedding_cache=cache)
+        pairs = align_files(src, tgt, langs, config, one_per_line, cache_dir=cache)
     except AlineaError as err:
         raise fail(err) from None
     for pair in pairs:

@@ -1,15 +1,20 @@
-"""``alinea cache info|clear``: the embedding cache that builds and ``align`` share."""
+"""``alinea cache info|clear``: the cache of embeddings and pair alignments that builds and
+``align`` share."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alinea.cli_common import CacheDir, cache_folder, fail
+from alinea.cli_common import CacheDir, fail
 from alinea.errors import AlineaError
+
+if TYPE_CHECKING:
+    from alinea.align.cache import BuildCache
 
 app = typer.Typer(
     name="cache",
@@ -19,6 +24,13 @@ app = typer.Typer(
 )
 
 
+def _cache(cache_dir: Path | None) -> BuildCache:
+    """The cache the option names (the default one without it); nothing is created."""
+    from alinea.align.cache import BuildCache, default_cache_dir
+
+    return BuildCache(cache_dir or default_cache_dir())
+
+
 @app.command()
 def info(
     cache_dir: CacheDir = None,
@@ -26,11 +38,7 @@ def info(
 ) -> None:
     """Where the cache is, its size and the vectors it holds per encoder."""
     try:
-        from alinea.align.cache import BuildCache
-
-        folder = cache_folder(cache_dir, create=False)
-        assert folder is not None
-        found = BuildCache(folder).info()
+        found = _cache(cache_dir).info()
     except AlineaError as err:
         raise fail(err) from None
     if as_json:
@@ -45,13 +53,10 @@ def info(
 
 @app.command()
 def clear(cache_dir: CacheDir = None) -> None:
-    """Delete every cached vector."""
+    """Delete every cached vector and pair alignment."""
+    cache = _cache(cache_dir)
     try:
-        from alinea.align.cache import BuildCache
-
-        folder = cache_folder(cache_dir, create=False)
-        assert folder is not None
-        removed = BuildCache(folder).clear()
+        removed = cache.clear()
     except AlineaError as err:
         raise fail(err) from None
-    typer.echo(f"cache: {folder / 'embeddings.sqlite3'}: {removed} entries removed")
+    typer.echo(f"cache: {cache.path}: {removed} entries removed")

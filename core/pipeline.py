@@ -164,7 +164,7 @@ def build(
         counts.append(f"{sentences.height} sentences")
     with _stage("align", seconds, progress) as counts:
         cache = BuildCache(config.cache_dir) if config.cache_dir else None
-        encoder = open_encoder(config.align.encoder, config.cache_dir)
+        encoder = open_encoder(config.align.encoder, cache)
         pairs = align_sentences(ingested.documents, sentences, langs, config.align, encoder, cache)
         counts.append(f"{pairs.height} sentence pairs")
         if cache is not None:
