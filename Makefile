@@ -39,7 +39,7 @@ $(VENV)/.installed: $(BIN)/python $(SOURCES)
 
 $(VENV)/.installed-dev: $(BIN)/python $(SOURCES)
 	$(BIN)/python -m pip install -q "torch==2.13.0"
-	$(BIN)/python -m pip install -q -c constraints.txt ".[dev]"
+	$(BIN)/python -m pip install -q -c constraints.txt ".[dev,ray]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed-dev

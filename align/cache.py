@@ -85,7 +85,7 @@ class BuildCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / DATABASE
-        self.pairs_found = self.pairs_stored = 0
+        self.pairs_found = 0
 
     def create(self) -> BuildCache:
         """Make the cache folder (a build checks this before any work).
@@ -165,7 +165,6 @@ class BuildCache:
         rows = [(k, json.dumps([[list(b.src), list(b.tgt), b.score] for b in v])) for k, v in items]
         with self._connect() as db:
             db.executemany("INSERT OR IGNORE INTO beads VALUES (?, ?)", rows)
-        self.pairs_stored += len(rows)
 
     def info(self) -> CacheInfo:
         """Its file, size and vectors per method id (nothing is created to answer)."""

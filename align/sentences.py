@@ -10,23 +10,22 @@ rebuild aligns only the pairs it has not seen.
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, cast
 
 import numpy as np
 import polars as pl
 
-from alinea._version import __version__
 from alinea.align import mining, parallel
-from alinea.align.beads import Bead
-from alinea.align.cache import BuildCache, pair_key
-from alinea.align.embedders import SentenceEncoder, check_spec, encoder_method_id
+from alinea.align.embedders import check_spec, encoder_method_id
+from alinea.align.jobs import align_sharded
 from alinea.align.lexical import LexicalEncoder
 from alinea.align.retrieval import pair_cosines, top_k, union_pairs
-from alinea.config import changed_fields, check_choice, check_range
+from alinea.config import changed_fields, check_choice, check_range, runtime
+from alinea.engine import Executor
 from alinea.schema import check_frame, polars_schema, sentence_pairs_schema
 
 Mode = Literal["comparable", "parallel"]
@@ -49,6 +48,8 @@ class AlignConfig:
         doc_relative: a pair must reach this fraction of both documents' best similarities
             (0.8: document-pairing F1 0.894 on the NTREX+FLORES collection, TICO 0.826, and all
             four seed outlets kept; ``scripts/eval_collections.py``).
+        shards: document pairs are split into this many shards by a stable hash of the pair,
+            whatever runs them; each pair's beads are its own, so the count never changes them.
     """
 
     mode: Mode = "comparable"
@@ -58,6 +59,7 @@ class AlignConfig:
     doc_candidates: int = 5
     doc_min_similarity: float = 0.15
     doc_relative: float = 0.8
+    shards: int = runtime(16)
 
     @classmethod
     def from_options(
@@ -80,6 +82,7 @@ class AlignConfig:
         check_range("doc_candidates", self.doc_candidates, 1)
         check_range("doc_min_similarity", self.doc_min_similarity, 0.0, 1.0)
         check_range("doc_relative", self.doc_relative, 0.0, 1.0)
+        check_range("shards", self.shards, 1)
 
     def method_id(self) -> str:
         """Versioned id of the alignment method and encoder, as stored in each pair's
@@ -129,104 +132,13 @@ def pair_documents(
     return [(int(i), int(j)) for i, j in zip(rows[keep], cols[keep], strict=True)]
 
 
-EMBED_BATCH = 4096  # sentences embedded per encoder call when a collection is mined
-MAX_PENDING = 512  # document pairs whose lexical half waits for one encoder call, at most
-STORE_BATCH = 256  # aligned document pairs written to the cache per transaction
-
-
-class _Prefetched:
-    """Serves the vectors of texts embedded beforehand in one batch (each distinct text once)."""
-
-    def __init__(self, encoder: SentenceEncoder, texts: Sequence[str]) -> None:
-        self.method_id = encoder.method_id
-        distinct = list(dict.fromkeys(texts))
-        vectors = encoder.encode(distinct)
-        self._dim = vectors.shape[1]
-        self._vectors = dict(zip(distinct, vectors, strict=True))
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self._dim), dtype=np.float32)
-        return np.stack([self._vectors[t] for t in texts]).astype(np.float32)
-
-
-def _mine_pairs(
-    jobs: Sequence[tuple[Sequence[str], Sequence[str]]],
-    config: mining.MiningConfig,
-    encoder: SentenceEncoder | None,
-) -> Iterator[list[Bead]]:
-    """Comparable mode over many text pairs, results in order: the lexical half runs per pair,
-    and the sentences the encoder must see are embedded together, a batch of pairs at a time
-    (fewer, larger encoder calls; a sentence shared by several pairs is embedded once)."""
-    pending: list[mining.MiningPlan | None] = []
-    texts: list[str] = []
-
-    def flush() -> Iterator[list[Bead]]:
-        served = _Prefetched(encoder, texts) if encoder is not None and texts else encoder
-        for job in pending:
-            yield mining.finish(job, config, served)
-        pending.clear()
-        texts.clear()
-
-    for src, tgt in jobs:
-        job = mining.plan(src, tgt, config, neural=encoder is not None)
-        pending.append(job)
-        if job is not None:
-            texts.extend(job.texts_to_embed())
-        if encoder is None or len(texts) >= EMBED_BATCH or len(pending) >= MAX_PENDING:
-            yield from flush()
-    yield from flush()
-
-
-def align_texts(
-    src: Sequence[str],
-    tgt: Sequence[str],
-    config: AlignConfig,
-    encoder: SentenceEncoder | None = None,
-) -> list[Bead]:
-    """Align two lists of sentences in the configured mode."""
-    if config.mode == "parallel":
-        return parallel.align_parallel(src, tgt, config.parallel, encoder)
-    return mining.mine(src, tgt, config.mining, encoder)
-
-
-def _align_jobs(
-    jobs: Sequence[tuple[Sequence[str], Sequence[str]]],
-    config: AlignConfig,
-    encoder: SentenceEncoder | None,
-    cache: BuildCache | None,
-) -> list[list[Bead]]:
-    """The beads of every text pair, in order: from the cache where it has them, the others
-    aligned (comparable mode batches their encoder calls) and stored."""
-    options = json.dumps([__version__, config.signature_fields()], sort_keys=True)
-    keys = [pair_key(options, src, tgt) for src, tgt in jobs] if cache else []
-    found = cache.get_beads(keys) if cache else [None] * len(jobs)
-    todo = [job for job, beads in zip(jobs, found, strict=True) if beads is None]
-    if config.mode == "comparable":
-        computed: Iterator[list[Bead]] = _mine_pairs(todo, config.mining, encoder)
-    else:
-        computed = (align_texts(src, tgt, config, encoder) for src, tgt in todo)
-    results: list[list[Bead]] = []
-    new: list[tuple[bytes, list[Bead]]] = []
-    for k, beads in enumerate(found):
-        if beads is None:
-            beads = next(computed)
-            if cache:
-                new.append((keys[k], beads))
-        if cache and new and (len(new) >= STORE_BATCH or k == len(found) - 1):
-            cache.put_beads(new)  # in batches: a killed build keeps what it finished
-            new = []
-        results.append(beads)
-    return results
-
-
 def align_sentences(
     documents: pl.DataFrame,
     sentences: pl.DataFrame,
     langs: tuple[str, str],
     config: AlignConfig,
-    encoder: SentenceEncoder | None = None,
-    cache: BuildCache | None = None,
+    cache_dir: Path | None = None,
+    executor: Executor | None = None,
 ) -> pl.DataFrame:
     """Build the ``sentence_pairs`` frame for the language pair ``langs``.
 
@@ -234,9 +146,10 @@ def align_sentences(
         documents: the ``documents`` frame.
         sentences: the ``sentences`` frame (boilerplate rows are ignored).
         langs: ``(l1, l2)``; ``l1`` is the source side.
-        config: alignment options.
-        encoder: the neural encoder named by ``config.encoder``, if any.
-        cache: keeps each document pair's beads (a rebuild aligns only new pairs).
+        config: alignment options (the encoder is loaded once per process that aligns).
+        cache_dir: where embeddings and each document pair's beads are kept (a rebuild
+            aligns only new pairs); None: no cache.
+        executor: runs the shards of document pairs (default: in this process).
 
     Returns:
         One row per bead with a side of each language (insertions and deletions of parallel
@@ -259,7 +172,13 @@ def align_sentences(
     doc_pairs = pair_documents(doc_texts[0], doc_texts[1], config)
     logger.info("align: %d document pairs of %d x %d documents", len(doc_pairs), *map(len, doc_ids))
     jobs = [(by_doc[doc_ids[0][a]][1], by_doc[doc_ids[1][b]][1]) for a, b in doc_pairs]
-    results = _align_jobs(jobs, config, encoder, cache)
+    results = align_sharded(
+        jobs,
+        [f"{doc_ids[0][a]}\0{doc_ids[1][b]}" for a, b in doc_pairs],
+        config,
+        cache_dir,
+        executor,
+    )
     for (a, b), beads in zip(doc_pairs, results, strict=True):
         src_doc, tgt_doc = doc_ids[0][a], doc_ids[1][b]
         (src_ids, src_texts), (tgt_ids, tgt_texts) = by_doc[src_doc], by_doc[tgt_doc]

@@ -13,8 +13,9 @@ from pathlib import Path
 import polars as pl
 
 from alinea.align.cache import BuildCache, open_encoder
+from alinea.align.jobs import align_texts
 from alinea.align.segment import SegmentConfig, segment_documents
-from alinea.align.sentences import AlignConfig, align_texts
+from alinea.align.sentences import AlignConfig
 from alinea.boilerplate import is_boilerplate
 from alinea.errors import EmptyInputError
 from alinea.ingest import IngestConfig, ingest_file

@@ -110,6 +110,18 @@ def build(
     ] = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    engine: Annotated[
+        str,
+        typer.Option(help="serial (this process) or ray (a local Ray, or a cluster: --address)."),
+    ] = "serial",
+    address: Annotated[
+        str | None,
+        typer.Option(help="With --engine ray: the cluster to join ('auto': this machine's)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="With --engine ray: shards at once \\[default: the CPUs available]."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     verbose: Verbose = False,
 ) -> None:
@@ -117,6 +129,7 @@ def build(
     started = time.perf_counter()
     setup_logging(verbose)
     try:
+        from alinea.engine import EngineConfig
         from alinea.langid import parse_langs
         from alinea.pipeline import BuildConfig, build_and_publish
 
@@ -129,6 +142,7 @@ def build(
             word_model=word_model,
             max_file_mb=max_file_mb,
             cache_dir=cache_folder(cache_dir, no_cache),
+            engine=EngineConfig(engine, address, workers),
         )
         with progress_display() as progress:
             result, target = build_and_publish(inputs, config, out, force, progress)

@@ -22,12 +22,12 @@ import polars as pl
 
 from alinea import ingest
 from alinea.align import segment
-from alinea.align.cache import BuildCache, CachedEncoder, open_encoder
 from alinea.align.sentences import AlignConfig, align_sentences
 from alinea.align.words import TranslationConfig, WordAlignConfig
 from alinea.align.words.aligner import COMPARABLE_TRANSLATION
 from alinea.align.words.stage import align_words
 from alinea.config import MiB
+from alinea.engine import Engine, EngineConfig, Executor
 from alinea.errors import UsageError
 from alinea.glossary.export_tabular import write_csv, write_omegat
 from alinea.glossary.export_tbx import write_tbx, write_tbx2008
@@ -57,6 +57,7 @@ class BuildConfig:
     words: WordAlignConfig = field(default_factory=_comparable_words)
     glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
     cache_dir: Path | None = None  # embeddings and pair alignments kept (speed, not output)
+    engine: EngineConfig = field(default_factory=EngineConfig)  # where it runs (not output)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -75,6 +76,7 @@ class BuildConfig:
         word_model: str | None = None,
         max_file_mb: int = 256,
         cache_dir: Path | None = None,
+        engine: EngineConfig | None = None,
     ) -> BuildConfig:
         """The config of ``alinea build``'s options; pairs mined from comparable news are
         partial translations, so their word model expects more unaligned tokens."""
@@ -87,6 +89,7 @@ class BuildConfig:
             align=align,
             words=WordAlignConfig(model=word_model, translation=translation),
             cache_dir=cache_dir,
+            engine=engine or EngineConfig(),
         )
 
     def signature(self, langs: tuple[str, str], input_digest: str) -> str:
@@ -140,7 +143,10 @@ def _preload(module: str) -> None:
 
 
 def build(
-    paths: Sequence[Path], config: BuildConfig, progress: Progress | None = None
+    paths: Sequence[Path],
+    config: BuildConfig,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Run every stage on ``paths`` in memory.
 
@@ -148,6 +154,7 @@ def build(
         paths: the input files and directories.
         config: the build options.
         progress: receives ``(stage, done, total)`` updates.
+        executor: runs the stages' shards (default: this process); never changes the output.
 
     Returns:
         The frames, the signature, the exports to write and each stage's seconds; nothing is
@@ -163,15 +170,10 @@ def build(
         sentences = segment.segment_documents(ingested.documents, config.segment)
         counts.append(f"{sentences.height} sentences")
     with _stage("align", seconds, progress) as counts:
-        cache = BuildCache(config.cache_dir) if config.cache_dir else None
-        encoder = open_encoder(config.align.encoder, cache)
-        pairs = align_sentences(ingested.documents, sentences, langs, config.align, encoder, cache)
+        pairs = align_sentences(
+            ingested.documents, sentences, langs, config.align, config.cache_dir, executor
+        )
         counts.append(f"{pairs.height} sentence pairs")
-        if cache is not None:
-            aligned, reused = cache.pairs_stored, cache.pairs_found
-            counts.append(f"{aligned} document pairs aligned, {reused} reused")
-        if isinstance(encoder, CachedEncoder):
-            counts.append(f"{encoder.encoded} sentences embedded, {encoder.hits} from the cache")
     with _stage("words", seconds, progress) as counts:
         links = align_words(pairs, langs, config.words)
         counts.append(f"{int(links['links'].list.len().sum())} links")
@@ -228,7 +230,8 @@ def build_and_publish(
     work. Returns the result (with publishing's seconds) and the dataset folder."""
     with target_lock(out / config.name):
         check_target(out / config.name, force)
-        result = build(paths, config, progress)
+        with Engine(config.engine) as executor:
+            result = build(paths, config, progress, executor)
         with _stage("publish", result.seconds, None):
             target = publish(
                 out,

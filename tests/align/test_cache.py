@@ -133,17 +133,29 @@ def test_builds_are_identical_cold_warm_and_uncached(seeds_dir: Path, tmp_path: 
         args = ["build", str(news), "--out", str(tmp_path / run), "--langs", "pt,es", "-v", *extra]
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
-        line = next(line for line in result.stderr.splitlines() if "pipeline: align:" in line)
-        logged[run] = line.split(" s, ", 1)[1]
+        lines = [line for line in result.stderr.splitlines() if " align: " in line]
+        logged[run] = (lines[-2].split(" shards, ")[1], lines[-1].split(" s, ")[1])
     assert logged == {
-        "cold": "5 sentence pairs, 1 document pairs aligned, 0 reused, "
-        "18 sentences embedded, 0 from the cache",
-        "warm": "5 sentence pairs, 0 document pairs aligned, 1 reused, "
-        "0 sentences embedded, 0 from the cache",
-        "other-threshold": "4 sentence pairs, 1 document pairs aligned, 0 reused, "
-        "0 sentences embedded, 18 from the cache",
-        "off": "5 sentence pairs",
-        "off-other-threshold": "4 sentence pairs",
+        "cold": (
+            "1 document pairs aligned, 0 reused, 18 sentences embedded, 0 from the cache",
+            "5 sentence pairs",
+        ),
+        "warm": (
+            "0 document pairs aligned, 1 reused, 0 sentences embedded, 0 from the cache",
+            "5 sentence pairs",
+        ),
+        "other-threshold": (
+            "1 document pairs aligned, 0 reused, 0 sentences embedded, 18 from the cache",
+            "4 sentence pairs",
+        ),
+        "off": (
+            "1 document pairs aligned",
+            "5 sentence pairs",
+        ),
+        "off-other-threshold": (
+            "1 document pairs aligned",
+            "4 sentence pairs",
+        ),
     }
     for first, same in (
         ("cold", "warm"),

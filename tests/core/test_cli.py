@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
         "Build a dataset (sentence and word alignments, glossary, exports) from two-language news.",
         {"--out", "-o", "--name", "--langs", "--force", "--max-file-mb", "--mode",
          "--encoder", "--threshold", "--word-model", "--json", "--verbose", "-v", "--cache-dir",
-         "--no-cache"},
+         "--no-cache", "--engine", "--address", "--workers"},
     ),
     "align": (
         "Align the sentences of two files; one JSON object per pair on stdout.",
