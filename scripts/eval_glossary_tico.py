@@ -66,7 +66,6 @@ import polars as pl
 
 from alinea import ingest
 from alinea.align import segment
-from alinea.align.embedders import load_encoder
 from alinea.align.segment import SegmentConfig
 from alinea.align.sentences import AlignConfig, align_sentences
 from alinea.align.words import TranslationConfig, WordAlignConfig
@@ -199,8 +198,7 @@ def run_alinea(
     sentences = segment.segment_documents(ingested.documents, SegmentConfig())
     lap("segment")
     align = AlignConfig(mode=mode, encoder=encoder)  # type: ignore[arg-type]
-    model = load_encoder(encoder) if encoder else None
-    pairs = align_sentences(ingested.documents, sentences, ingested.langs, align, model)
+    pairs = align_sentences(ingested.documents, sentences, ingested.langs, align)
     lap("sentences")
     translation = COMPARABLE_TRANSLATION if mode == "comparable" else TranslationConfig()
     links = align_words(pairs, ingested.langs, WordAlignConfig(translation=translation, prior=None))
