@@ -24,7 +24,7 @@ from alinea.align import mining, parallel
 from alinea.align.beads import Bead
 from alinea.align.cache import BuildCache, CachedEncoder, open_encoder, pair_key
 from alinea.align.embedders import SentenceEncoder
-from alinea.engine import Executor, SerialExecutor, shard_plan
+from alinea.engine import Executor, Progress, SerialExecutor, shard_plan
 
 if TYPE_CHECKING:
     from alinea.align.sentences import AlignConfig
@@ -177,6 +177,7 @@ def align_sharded(
     config: AlignConfig,
     cache_dir: Path | None,
     executor: Executor | None,
+    progress: Progress | None = None,
 ) -> list[list[Bead]]:
     """The beads of every job, in order: the jobs split into ``config.shards`` shards by a
     stable hash of their key (the document pair), the shards mapped by ``executor``."""
@@ -189,6 +190,8 @@ def align_sharded(
         for index, found in zip(items, beads, strict=True):
             results[index] = found
         total += stats
+        if progress:
+            progress("align", total.aligned + total.reused, len(jobs))
     if cache_dir is None:
         logger.info("align: %d shards, %d document pairs aligned", len(plan), total.aligned)
     else:

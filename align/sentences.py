@@ -25,7 +25,7 @@ from alinea.align.jobs import align_sharded
 from alinea.align.lexical import LexicalEncoder
 from alinea.align.retrieval import pair_cosines, top_k, union_pairs
 from alinea.config import changed_fields, check_choice, check_range, runtime
-from alinea.engine import Executor
+from alinea.engine import Executor, Progress
 from alinea.schema import check_frame, polars_schema, sentence_pairs_schema
 
 Mode = Literal["comparable", "parallel"]
@@ -139,6 +139,7 @@ def align_sentences(
     config: AlignConfig,
     cache_dir: Path | None = None,
     executor: Executor | None = None,
+    progress: Progress | None = None,
 ) -> pl.DataFrame:
     """Build the ``sentence_pairs`` frame for the language pair ``langs``.
 
@@ -150,6 +151,7 @@ def align_sentences(
         cache_dir: where embeddings and each document pair's beads are kept (a rebuild
             aligns only new pairs); None: no cache.
         executor: runs the shards of document pairs (default: in this process).
+        progress: called as ``progress("align", pairs done, document pairs)`` per shard.
 
     Returns:
         One row per bead with a side of each language (insertions and deletions of parallel
@@ -172,13 +174,8 @@ def align_sentences(
     doc_pairs = pair_documents(doc_texts[0], doc_texts[1], config)
     logger.info("align: %d document pairs of %d x %d documents", len(doc_pairs), *map(len, doc_ids))
     jobs = [(by_doc[doc_ids[0][a]][1], by_doc[doc_ids[1][b]][1]) for a, b in doc_pairs]
-    results = align_sharded(
-        jobs,
-        [f"{doc_ids[0][a]}\0{doc_ids[1][b]}" for a, b in doc_pairs],
-        config,
-        cache_dir,
-        executor,
-    )
+    keys = [f"{doc_ids[0][a]}\0{doc_ids[1][b]}" for a, b in doc_pairs]
+    results = align_sharded(jobs, keys, config, cache_dir, executor, progress)
     for (a, b), beads in zip(doc_pairs, results, strict=True):
         src_doc, tgt_doc = doc_ids[0][a], doc_ids[1][b]
         (src_ids, src_texts), (tgt_ids, tgt_texts) = by_doc[src_doc], by_doc[tgt_doc]

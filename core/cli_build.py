@@ -144,7 +144,7 @@ def build(
             cache_dir=cache_folder(cache_dir, no_cache),
             engine=EngineConfig(engine, address, workers),
         )
-        with progress_display() as progress:
+        with progress_display(enabled=not as_json) as progress:
             result, target = build_and_publish(inputs, config, out, force, progress)
     except AlineaError as err:
         raise fail(err) from None

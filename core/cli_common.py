@@ -95,18 +95,36 @@ def setup_logging(verbose: bool) -> None:
 
 
 @contextmanager
-def progress_display() -> Iterator[Callable[[str, int, int], None]]:
-    """A rich progress bar on stderr (silent when stderr is not a terminal)."""
-    from rich.progress import Progress
+def progress_display(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar per stage on stderr: done / total, rate, elapsed (silent when
+    ``enabled`` is false, e.g. with ``--json``, or when stderr is not a terminal)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     console = stderr()
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+    columns = (
+        TextColumn("{task.description:<9}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+    )
+    quiet = not (enabled and console.is_terminal)
+    with Progress(*columns, console=console, disable=quiet) as bar:
         tasks: dict[str, Any] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+                tasks[stage] = bar.add_task(stage, total=total, rate="")
+            task = tasks[stage]
+            bar.update(task, completed=done, total=total)
+            speed = bar.tasks[task].speed if total > 1 else None
+            bar.update(task, rate=f"{speed:,.0f}/s" if speed else "")
 
         yield update
 

@@ -26,6 +26,7 @@ S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
 ENGINES = ("serial", "ray")
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 def shard_of(key: str, shards: int) -> int:

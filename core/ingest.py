@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +17,13 @@ import polars as pl
 
 from alinea import boilerplate, langid
 from alinea.config import MiB, changed_fields, check_range, runtime
+from alinea.engine import Progress
 from alinea.errors import EmptyInputError, InputFormatError, InputNotFoundError, LanguageError
 from alinea.readers import SUFFIXES, RawDocument, parse_jsonl, parse_lines, read_text
 from alinea.schema import DOCUMENTS, check_frame, polars_schema
 
 METHOD_ID = "ingest.v1"
 
-Progress = Callable[[str, int, int], None]
 logger = logging.getLogger(__name__)
 
 

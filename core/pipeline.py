@@ -27,13 +27,13 @@ from alinea.align.words import TranslationConfig, WordAlignConfig
 from alinea.align.words.aligner import COMPARABLE_TRANSLATION
 from alinea.align.words.stage import align_words
 from alinea.config import MiB
-from alinea.engine import Engine, EngineConfig, Executor
+from alinea.engine import Engine, EngineConfig, Executor, Progress
 from alinea.errors import UsageError
 from alinea.glossary.export_tabular import write_csv, write_omegat
 from alinea.glossary.export_tbx import write_tbx, write_tbx2008
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.stage import build_glossary
-from alinea.ingest import IngestConfig, Progress, Skipped
+from alinea.ingest import IngestConfig, Skipped
 from alinea.publish import check_target, publish, target_lock
 from alinea.signature import make_signature
 from alinea.tmx import write_tmx
@@ -117,15 +117,26 @@ class BuildResult:
 
 
 @contextmanager
-def _stage(name: str, seconds: dict[str, float], progress: Progress | None) -> Iterator[list[str]]:
-    """Time one stage; log its duration and the counts the block appends to the yielded list,
-    and tell ``progress`` it is done."""
+def _stage(
+    name: str, seconds: dict[str, float], progress: Progress | None
+) -> Iterator[tuple[list[str], Progress]]:
+    """Time one stage; log its duration and the counts the block appends to the yielded list.
+    The yielded callable passes the stage's own ``(stage, done, total)`` updates to
+    ``progress``; a stage that sends none is shown as one step, done at its end."""
     started = time.perf_counter()
     counts: list[str] = []
-    yield counts
+    reported = False
+
+    def report(stage: str, done: int, total: int) -> None:
+        nonlocal reported
+        reported = True
+        if progress:
+            progress(stage, done, total)
+
+    yield counts, report
     seconds[name] = round(time.perf_counter() - started, 3)
     logger.info("%s: %.2f s%s", name, seconds[name], "".join(f", {c}" for c in counts))
-    if progress:
+    if progress and not reported:
         progress(name, 1, 1)
 
 
@@ -162,22 +173,22 @@ def build(
     """
     _preload("simalign")  # torch + transformers take seconds to import: overlap with the stages
     seconds: dict[str, float] = {}
-    with _stage("ingest", seconds, None) as counts:
-        ingested = ingest.ingest(paths, config.ingest, progress)
+    with _stage("ingest", seconds, progress) as (counts, report):
+        ingested = ingest.ingest(paths, config.ingest, report)
         counts += [f"{ingested.documents.height} documents", f"{len(ingested.skipped)} skipped"]
     langs = ingested.langs
-    with _stage("segment", seconds, progress) as counts:
+    with _stage("segment", seconds, progress) as (counts, _):
         sentences = segment.segment_documents(ingested.documents, config.segment)
         counts.append(f"{sentences.height} sentences")
-    with _stage("align", seconds, progress) as counts:
+    with _stage("align", seconds, progress) as (counts, report):
         pairs = align_sentences(
-            ingested.documents, sentences, langs, config.align, config.cache_dir, executor
+            ingested.documents, sentences, langs, config.align, config.cache_dir, executor, report
         )
         counts.append(f"{pairs.height} sentence pairs")
-    with _stage("words", seconds, progress) as counts:
+    with _stage("words", seconds, progress) as (counts, _):
         links = align_words(pairs, langs, config.words)
         counts.append(f"{int(links['links'].list.len().sum())} links")
-    with _stage("glossary", seconds, progress) as counts:
+    with _stage("glossary", seconds, progress) as (counts, _):
         glossary = build_glossary(sentences, pairs, links, langs, config.glossary)
         counts.append(f"{glossary.height} entries")
     signature = config.signature(langs, ingested.input_digest)
@@ -232,7 +243,7 @@ def build_and_publish(
         check_target(out / config.name, force)
         with Engine(config.engine) as executor:
             result = build(paths, config, progress, executor)
-        with _stage("publish", result.seconds, None):
+        with _stage("publish", result.seconds, progress):
             target = publish(
                 out,
                 config.name,
