@@ -14,11 +14,14 @@ from alinea.schema import Schema, features_yaml
 
 @dataclass(frozen=True)
 class ConfigStats:
-    """What the card says of one config: its columns, rows and Arrow size in bytes."""
+    """What the card says of one config: its columns, rows, Arrow size in bytes, how many
+    parquet files hold it and the path (or glob) that declares them, in the config's folder."""
 
     schema: Schema
     n_rows: int
     n_bytes: int
+    n_files: int
+    data_files: str
 
 
 TAGS = [
@@ -76,9 +79,9 @@ def card_metadata(
             {
                 "config_name": name,
                 **({"default": True} if name == default else {}),
-                "data_files": [{"split": "train", "path": f"{name}/train.parquet"}],
+                "data_files": [{"split": "train", "path": f"{name}/{stats.data_files}"}],
             }
-            for name in configs
+            for name, stats in configs.items()
         ],
         "dataset_info": [
             {
@@ -95,8 +98,11 @@ def card_metadata(
 
 
 def _config_section(name: str, stats: ConfigStats) -> str:
+    size = f"{stats.n_rows} rows"
+    if stats.n_files > 1:
+        size += f" in {stats.n_files} files `{name}/{stats.data_files}`"
     rows = "\n".join(f"| `{c.name}` | {c.doc} |" for c in stats.schema)
-    return f"### `{name}` ({stats.n_rows} rows)\n\n| column | meaning |\n|---|---|\n{rows}\n"
+    return f"### `{name}` ({size})\n\n| column | meaning |\n|---|---|\n{rows}\n"
 
 
 def _sources_table(documents: pl.DataFrame) -> str:
