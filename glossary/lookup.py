@@ -19,6 +19,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from alinea.errors import AlineaError, InputError, InputFormatError, InputNotFoundError, UsageError
+from alinea.publish import config_files
 from alinea.text import fold, squeeze
 
 MIN_SCORE = 75.0
@@ -76,7 +77,7 @@ def load_dataset(folder: Path) -> Dataset:
     """
     if not folder.is_dir():
         raise InputNotFoundError(folder, "no such dataset folder", "give the folder a build wrote")
-    files = sorted((folder / "glossary").glob("*.parquet"))
+    files = config_files(folder, "glossary")
     if not files:
         raise InputError(
             folder, "no glossary config (glossary/*.parquet)", "rebuild the dataset with alinea"
@@ -88,7 +89,7 @@ def load_dataset(folder: Path) -> Dataset:
         raise InputFormatError(
             files[0], "not a glossary config (no term_id, type, status or language columns)"
         )
-    sentence_files = sorted((folder / "sentences").glob("*.parquet"))
+    sentence_files = config_files(folder, "sentences")
     sentences = _read(sentence_files) if sentence_files else None
     return Dataset((langs[0], langs[1]), glossary, sentences)
 

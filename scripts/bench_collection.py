@@ -148,10 +148,10 @@ class Score:
 
 def score(dataset: Path, gold: set[Link]) -> Score:
     """Link P/R/F1 of the published sentence pairs against the gold lines."""
-    import polars as pl
+    from alinea.publish import read_config
 
-    sentences = pl.read_parquet(dataset / "sentences")
-    pairs = pl.read_parquet(dataset / "sentence_pairs")
+    sentences = read_config(dataset, "sentences")
+    pairs = read_config(dataset, "sentence_pairs")
     line_of = {
         sent_id: (doc_id.split("/", 1)[-1], para)
         for sent_id, doc_id, para in sentences.select("sent_id", "doc_id", "para").iter_rows()

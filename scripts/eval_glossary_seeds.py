@@ -37,6 +37,7 @@ from alinea.glossary.stage import build_glossary
 from alinea.glossary.stopwords import stopwords
 from alinea.ingest import IngestConfig
 from alinea.pipeline import BuildConfig, build
+from alinea.publish import read_config
 from alinea.text import tokenize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,7 +55,7 @@ def build_frames(dataset: Path | None) -> dict[str, pl.DataFrame]:
     """The sentence, pair and word frames: read from ``dataset`` or built from the seeds."""
     names = ("sentences", "sentence_pairs", "word_alignments")
     if dataset is not None:
-        return {n: pl.read_parquet(sorted((dataset / n).glob("*.parquet"))) for n in names}
+        return {n: read_config(dataset, n) for n in names}
     config = BuildConfig(
         name="seeds", ingest=IngestConfig(langs=LANGS), align=AlignConfig(encoder=None)
     )

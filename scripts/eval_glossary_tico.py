@@ -42,7 +42,7 @@ tuned) linked best first, each phrase in at most one pair.
 
 **MUSE**: single-word paired entries (preferred PT and ES forms one token each, no space) of the
 TICO glossary, the baseline, and the seeds dataset
-(``datasets/pyongyang-summit-2024/glossary/train.parquet``), checked against the union of the
+(its ``glossary`` config in ``datasets/pyongyang-summit-2024``), checked against the union of the
 MUSE test dictionaries (``pt-es.5000-6500.txt`` plus ``es-pt.5000-6500.txt`` reversed): a pair is
 judgeable when its lowercased PT word is a PT word of the dictionary, correct when the lowercased
 (PT, ES) pair is in it. Rows with the full dictionaries (``pt-es.txt`` + ``es-pt.txt``, which
@@ -75,6 +75,7 @@ from alinea.glossary.candidates import extract_candidates
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.stage import build_glossary, sentence_rows
 from alinea.ingest import IngestConfig
+from alinea.publish import read_config
 from alinea.text import tokenize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,7 +83,7 @@ EVAL = REPO.parent / "shared" / "eval"
 TICO = EVAL / "tico19-test-pt-es"
 TERMS = EVAL / "tico19-terminologies-pt-es" / "pt-es.pivot-glossary.tsv"
 MUSE = EVAL / "muse-dictionaries-pt-es"
-SEEDS_GLOSSARY = REPO / "datasets" / "pyongyang-summit-2024" / "glossary" / "train.parquet"
+SEEDS_DATASET = REPO / "datasets" / "pyongyang-summit-2024"
 LANGS = ("pt", "es")
 ARTICLES = {"pt": {"o", "a", "os", "as"}, "es": {"el", "la", "los", "las"}}
 
@@ -437,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     test = muse(["pt-es.5000-6500.txt", "es-pt.5000-6500.txt"])
     full_dict = muse(["pt-es.txt", "es-pt.txt"])
     sources = [(s.name + " (TICO)", s.preferred) for s in main_systems]
-    seeds = alinea_system("seeds", pl.read_parquet(SEEDS_GLOSSARY)).preferred
+    seeds = alinea_system("seeds", read_config(SEEDS_DATASET, "glossary")).preferred
     sources.append(("alinea seeds dataset (pyongyang-summit-2024)", seeds))
     print(f"\nMUSE: test union {len(test)} pairs, full union {len(full_dict)} pairs.\n")
     print(
