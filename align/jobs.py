@@ -144,11 +144,12 @@ class ShardStats:
         return ShardStats(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)
 def _process_resources(
     spec: str | None, cache_dir: Path | None
 ) -> tuple[SentenceEncoder | None, BuildCache | None]:
-    """The encoder and cache of this process (a worker loads a model once, not per shard)."""
+    """The encoder and cache of this process (a worker loads a model once, not per shard:
+    ``load_encoder`` keeps it)."""
     cache = BuildCache(cache_dir) if cache_dir else None
     return open_encoder(spec, cache), cache
 

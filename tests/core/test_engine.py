@@ -4,18 +4,22 @@ on Ray writes the same bytes as the serial build."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import operator
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from alinea.align import jobs
+from alinea.align.cache import BuildCache
 from alinea.align.sentences import AlignConfig
 from alinea.cli import app
 from alinea.engine import Engine, EngineConfig, Executor, SerialExecutor, shard_of, shard_plan
 from alinea.errors import UsageError
-from alinea.pipeline import BuildConfig, build
+from alinea.pipeline import BuildConfig, build, build_and_publish
 
 COLLECTION = Path(__file__).parent / "data" / "collection"
 
@@ -99,16 +103,49 @@ def _digests(folder: Path) -> dict[str, str]:
 def test_ray_build_is_byte_identical_to_the_serial_build(
     local_ray: Executor, tmp_path: Path
 ) -> None:
-    common = ["build", str(COLLECTION), "--langs", "pt,es", "--name", "news", "--no-cache"]
-    serial = CliRunner().invoke(app, [*common, "--out", str(tmp_path / "serial")])
-    assert serial.exit_code == 0, serial.output
-    ray = CliRunner().invoke(
-        app, [*common, "--out", str(tmp_path / "ray"), "--engine", "ray", "--workers", "2"]
-    )
-    assert ray.exit_code == 0, ray.output
+    common = ["build", str(COLLECTION), "--langs", "pt,es", "--name", "news", "-v"]
+    ray = [*common, "--engine", "ray", "--workers", "2", "--cache-dir", str(tmp_path / "cache")]
+    runs = {
+        "serial": [*common, "--no-cache"],
+        "ray-cold": ray,  # both workers write to one cache
+        "ray-warm": ray,  # every document pair comes back from it
+    }
+    logs = {}
+    for run, args in runs.items():
+        result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / run)])
+        assert result.exit_code == 0, result.output
+        logs[run] = next(line for line in result.stderr.splitlines() if "shards, " in line)
+    assert "0 reused" in logs["ray-cold"] and "0 document pairs aligned" in logs["ray-warm"]
     files = _digests(tmp_path / "serial" / "news")
     assert len(files) == 13  # card, 5 configs, 6 exports and their README
-    assert _digests(tmp_path / "ray" / "news") == files
+    assert _digests(tmp_path / "ray-cold" / "news") == files
+    assert _digests(tmp_path / "ray-warm" / "news") == files
+
+
+def test_a_killed_build_resumes_from_its_finished_shards(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    config = BuildConfig("news", cache_dir=tmp_path / "cache", align=AlignConfig(shards=8))
+    real, calls = jobs._align_jobs, []
+
+    def killed_at_the_second_shard(*args: Any) -> Any:
+        calls.append(len(args[0]))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(jobs, "_align_jobs", killed_at_the_second_shard)
+    with pytest.raises(KeyboardInterrupt):
+        build_and_publish([COLLECTION], config, tmp_path / "out")
+    assert not (tmp_path / "out" / "news").exists()  # nothing half-written
+    finished = calls[0]
+    assert BuildCache(tmp_path / "cache").info().document_pairs == finished >= 1
+    monkeypatch.setattr(jobs, "_align_jobs", real)
+    with caplog.at_level(logging.INFO, logger="alinea.align.jobs"):
+        resumed, _ = build_and_publish([COLLECTION], config, tmp_path / "out")
+    assert f"document pairs aligned, {finished} reused" in caplog.text
+    fresh = build([COLLECTION], BuildConfig("news", align=AlignConfig(shards=8)))
+    assert resumed.frames["sentence_pairs"].equals(fresh.frames["sentence_pairs"])
 
 
 def test_the_shard_count_never_changes_the_pairs() -> None:
