@@ -11,7 +11,6 @@ rebuild aligns only the pairs it has not seen.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, cast
@@ -20,10 +19,9 @@ import numpy as np
 import polars as pl
 
 from alinea.align import mining, parallel
+from alinea.align.documents import pair_documents
 from alinea.align.embedders import check_spec, encoder_method_id
 from alinea.align.jobs import align_sharded
-from alinea.align.lexical import LexicalEncoder
-from alinea.align.retrieval import pair_cosines, top_k, union_pairs
 from alinea.config import changed_fields, check_choice, check_range, runtime
 from alinea.engine import Executor, Progress
 from alinea.schema import check_frame, polars_schema, sentence_pairs_schema
@@ -107,31 +105,6 @@ class AlignConfig:
         }
 
 
-def pair_documents(
-    src_texts: Sequence[str], tgt_texts: Sequence[str], config: AlignConfig
-) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)`` of documents that cover the same story, sorted.
-
-    Each document proposes its ``doc_candidates`` nearest documents on the other side; a pair is
-    kept when its cosine reaches ``doc_min_similarity`` and ``doc_relative`` times the best
-    cosine of *both* of its documents (a story covered by several outlets pairs with each of
-    them, as their similarities are close to the best one).
-    """
-    if not src_texts or not tgt_texts:
-        return []
-    x, y = LexicalEncoder().encode_pair(src_texts, tgt_texts)
-    forward = top_k(x, y, config.doc_candidates)
-    backward = top_k(y, x, config.doc_candidates)
-    rows, cols = union_pairs(forward, backward)
-    cos = pair_cosines(x, y, rows, cols)
-    best_src, best_tgt = forward.score[:, 0], backward.score[:, 0]
-    near_best = (cos >= config.doc_relative * best_src[rows]) & (
-        cos >= config.doc_relative * best_tgt[cols]
-    )
-    keep = (cos >= config.doc_min_similarity) & near_best
-    return [(int(i), int(j)) for i, j in zip(rows[keep], cols[keep], strict=True)]
-
-
 def align_sentences(
     documents: pl.DataFrame,
     sentences: pl.DataFrame,
@@ -171,7 +144,7 @@ def align_sentences(
     doc_texts = [[" ".join(by_doc[d][1]) for d in ids] for ids in doc_ids]
     method = config.method_id()
     rows = []
-    doc_pairs = pair_documents(doc_texts[0], doc_texts[1], config)
+    doc_pairs = pair_documents(doc_texts[0], doc_texts[1], config, executor)
     logger.info("align: %d document pairs of %d x %d documents", len(doc_pairs), *map(len, doc_ids))
     jobs = [(by_doc[doc_ids[0][a]][1], by_doc[doc_ids[1][b]][1]) for a, b in doc_pairs]
     keys = [f"{doc_ids[0][a]}\0{doc_ids[1][b]}" for a, b in doc_pairs]

