@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from alinea.align import retrieval
+from alinea.align import documents, retrieval
 from alinea.align.documents import pair_documents
 from alinea.align.sentences import AlignConfig
 
@@ -82,3 +82,18 @@ def test_collections_pair_documents_by_story() -> None:
 def test_a_story_covered_twice_pairs_with_both() -> None:
     es_docs = [SUMMIT_ES, SUMMIT_ES.replace("firmaron", "sellaron"), FOOTBALL_ES]
     assert pair_documents([SUMMIT_PT], es_docs, AlignConfig()) == [(0, 0), (0, 1)]
+
+
+def test_document_blocks_never_change_the_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(5)
+    stories = [SUMMIT_PT, FLOOD_PT, SUMMIT_ES, FLOOD_ES, FOOTBALL_ES]
+    words = " ".join(stories).split()
+
+    def document() -> str:  # a mix of the stories' words: many near ties to break alike
+        return " ".join(rng.choice(words, size=int(rng.integers(5, 40))))
+
+    pt_docs, es_docs = [document() for _ in range(23)], [document() for _ in range(19)]
+    whole = pair_documents(pt_docs, es_docs, AlignConfig())
+    monkeypatch.setattr(documents, "DOCUMENT_BLOCK", 4)  # 6 and 5 blocks
+    assert pair_documents(pt_docs, es_docs, AlignConfig()) == whole
+    assert len(whole) >= 10
