@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 from alinea.config import check_choice, check_range
-from alinea.errors import UsageError
+from alinea.errors import EngineError, UsageError
 
 logger = logging.getLogger(__name__)
 S = TypeVar("S")
@@ -81,9 +81,21 @@ class RayExecutor:
         for item in items:
             window.append(self._task.remote(fn, shared_ref, item))
             if len(window) >= 2 * self.workers:
-                yield self._ray.get(window.popleft())
+                yield self._result(window.popleft())
         while window:
-            yield self._ray.get(window.popleft())
+            yield self._result(window.popleft())
+
+    def _result(self, ref: Any) -> Any:
+        """A task's result; its own error is raised as itself (Ray's error subclasses it), a
+        failure of Ray (a worker or node lost after Ray's retries) as one line."""
+        exceptions = self._ray.exceptions
+        try:
+            return self._ray.get(ref)
+        except exceptions.RayTaskError:
+            raise
+        except exceptions.RayError as err:
+            reason = (str(err).strip().splitlines() or [""])[0]
+            raise EngineError(f"--engine ray: {type(err).__name__}: {reason}") from None
 
 
 @dataclass(frozen=True)

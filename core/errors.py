@@ -63,6 +63,11 @@ class OutputError(AlineaError, OSError):
     """An output location that alinea refuses to write (or failed to write)."""
 
 
+class EngineError(AlineaError, RuntimeError):
+    """The distributed engine lost work it cannot redo (a worker or node died, a cluster went
+    away), after its own retries."""
+
+
 class SchemaError(AlineaError, TypeError):
     """A frame that does not match the schema declared for its stage."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import operator
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from alinea.align.cache import BuildCache
 from alinea.align.sentences import AlignConfig
 from alinea.cli import app
 from alinea.engine import Engine, EngineConfig, Executor, SerialExecutor, shard_of, shard_plan
-from alinea.errors import UsageError
+from alinea.errors import EngineError, UsageError
 from alinea.pipeline import BuildConfig, build, build_and_publish
 
 COLLECTION = Path(__file__).parent / "data" / "collection"
@@ -90,6 +91,11 @@ def test_ray_executor_uses_the_running_ray_and_keeps_submission_order(
 def test_a_worker_error_reaches_the_build_as_itself(local_ray: Executor) -> None:
     with pytest.raises(ZeroDivisionError):
         list(local_ray.map(operator.truediv, 1, [1, 0]))
+
+
+def test_a_lost_worker_is_one_clear_error(local_ray: Executor) -> None:
+    with pytest.raises(EngineError, match="--engine ray: WorkerCrashedError"):
+        list(local_ray.map(operator.call, os._exit, [1]))  # the worker process dies
 
 
 def _digests(folder: Path) -> dict[str, str]:
