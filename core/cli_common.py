@@ -67,7 +67,10 @@ def stderr() -> Any:
 
 def fail(err: AlineaError) -> typer.Exit:
     """Report an expected failure on one line of stderr and give its exit code."""
-    stderr().print(f"[bold red]error:[/] {err}", markup=True, highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    message = f"[bold red]error:[/] {escape(str(err))}"  # a path or option may hold [brackets]
+    stderr().print(message, markup=True, highlight=False, soft_wrap=True)
     return typer.Exit(err.exit_code)
 
 

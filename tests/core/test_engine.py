@@ -7,6 +7,7 @@ import hashlib
 import logging
 import operator
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,15 @@ def test_cli_refuses_workers_without_ray(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "--address and --workers need --engine ray" in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_ray_missing_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray fails as if not installed
+    args = ["build", str(COLLECTION), "--out", str(tmp_path), "--engine", "ray"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].endswith("pip install 'alinea[ray]'")
     assert not list(tmp_path.iterdir())
 
 
