@@ -355,44 +355,122 @@ def prf(correct: int, predicted: int, gold: int) -> dict[str, float | int]:
     return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "predicted": predicted}
 
 
-def read_predictions(dataset: Path) -> tuple[set[DocPair], set[Link], int]:
-    """Linked document pairs, line links and the number of sentence pairs of a dataset."""
+SentenceRow = tuple[str, int, int, int, str]  # doc id, paragraph, start, end, text
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """What a published dataset links: document pairs, line links, sentence links."""
+
+    docs: frozenset[DocPair]
+    lines: frozenset[Link]
+    sentence_links: frozenset[tuple[str, str]]  # (pt sent_id, es sent_id)
+    sentences: dict[str, SentenceRow]
+    pairs: int
+
+
+def read_predictions(dataset: Path) -> Predictions:
+    """The links of a dataset's ``sentence_pairs``; a sentence maps to its line by ``para``."""
     import polars as pl
 
-    sentences = pl.read_parquet(dataset / "sentences")
+    frame = pl.read_parquet(dataset / "sentences")
     pairs = pl.read_parquet(dataset / "sentence_pairs")
-    line_of = {
-        sent_id: (doc_id.split("/", 1)[-1], para)
-        for sent_id, doc_id, para in sentences.select("sent_id", "doc_id", "para").iter_rows()
+    sentences = {
+        sent_id: (doc_id.split("/", 1)[-1], para, start, end, text)
+        for sent_id, doc_id, para, start, end, text in frame.select(
+            "sent_id", "doc_id", "para", "start", "end", "text"
+        ).iter_rows()
     }
     docs: set[DocPair] = set()
-    links: set[Link] = set()
+    lines: set[Link] = set()
+    sentence_links: set[tuple[str, str]] = set()
     columns = ("pt_doc_id", "es_doc_id", "pt_sent_ids", "es_sent_ids")
     for pt_doc, es_doc, pt_ids, es_ids in pairs.select(*columns).iter_rows():
         docs.add((pt_doc.split("/", 1)[-1], es_doc.split("/", 1)[-1]))
-        pt_lines = {line_of[s] for s in pt_ids}
-        es_lines = {line_of[s] for s in es_ids}
-        links.update((a, i, b, j) for a, i in pt_lines for b, j in es_lines)
-    return docs, links, pairs.height
+        sentence_links.update((s, t) for s in pt_ids for t in es_ids)
+        pt_lines = {sentences[s][:2] for s in pt_ids}
+        es_lines = {sentences[t][:2] for t in es_ids}
+        lines.update((a, i, b, j) for a, i in pt_lines for b, j in es_lines)
+    return Predictions(
+        frozenset(docs), frozenset(lines), frozenset(sentence_links), sentences, pairs.height
+    )
 
 
-def score(collection: Collection, docs: set[DocPair], links: set[Link]) -> dict[str, Any]:
-    """Document pairing and link P/R/F1, and how many errors share a real sentence."""
+class _Halves:
+    """The real pairs a published sentence covers: its paragraph joins two, and the sentence
+    lies before the joining space, after it, or across it (not split there)."""
+
+    def __init__(self, collection: Collection, sentences: dict[str, SentenceRow]) -> None:
+        sides = (collection.pt, collection.es)
+        self.docs = {d.doc_id: (d, k) for k, side in enumerate(sides) for d in side}
+        self.pairs = collection.pool.pairs
+        self.sentences = sentences
+        self.offsets: dict[str, list[int]] = {}
+        self.unmapped = 0
+
+    def __call__(self, sent_id: str) -> set[int]:
+        doc_id, para, start, end, text = self.sentences[sent_id]
+        doc, column = self.docs[doc_id]
+        if doc_id not in self.offsets:
+            starts = [0]
+            for line in doc.lines[:-1]:
+                starts.append(starts[-1] + len(line) + 1)
+            self.offsets[doc_id] = starts
+        begin, stop = start - self.offsets[doc_id][para], end - self.offsets[doc_id][para]
+        a, b = doc.units[para]
+        if doc.lines[para][begin:stop] != text:
+            self.unmapped += 1
+            return {a, b}
+        join = len(self.pairs[a][column])  # the space between the two real sentences
+        return {x for x, inside in ((a, begin < join), (b, stop > join + 1)) if inside}
+
+
+def score(collection: Collection, predicted: Predictions) -> dict[str, Any]:
+    """Document pairing, sentence-link and paragraph-link scores (module docstring)."""
     by_id = {d.doc_id: d for d in (*collection.pt, *collection.es)}
 
     def content(doc_id: str) -> set[int]:
         return {i for unit in by_id[doc_id].units for i in unit}
 
+    docs, lines = predicted.docs, predicted.lines
     wrong_docs = docs - collection.doc_gold
-    wrong_links = links - collection.link_gold
     siblings = sum(bool(content(a) & content(b)) for a, b in wrong_docs)
-    half = sum(bool(set(by_id[a].units[i]) & set(by_id[b].units[j])) for a, i, b, j in wrong_links)
     doc_score = prf(len(docs & collection.doc_gold), len(docs), len(collection.doc_gold))
-    link_score = prf(len(links & collection.link_gold), len(links), len(collection.link_gold))
-    return {
-        "documents": doc_score | {"wrong": len(wrong_docs), "wrong_siblings": siblings},
-        "links": link_score | {"wrong": len(wrong_links), "wrong_half": half},
+    doc_score |= {
+        "wrong": len(wrong_docs),
+        "wrong_siblings": siblings,
+        "p_with_siblings": round((len(docs) - len(wrong_docs) + siblings) / len(docs), 4)
+        if docs
+        else 0.0,
     }
+    wrong_lines = lines - collection.link_gold
+    half = sum(bool(set(by_id[a].units[i]) & set(by_id[b].units[j])) for a, i, b, j in wrong_lines)
+    line_score = prf(len(lines & collection.link_gold), len(lines), len(collection.link_gold))
+    line_score |= {"wrong": len(wrong_lines), "wrong_half": half}
+    # sentences: a gold link (a, i, b, j) holds two real pairs, each a gold sentence link
+    gold = {(a, i, x, b, j) for a, i, b, j in collection.link_gold for x in by_id[a].units[i]}
+    halves = _Halves(collection, predicted.sentences)
+    translations = 0
+    found: set[tuple[str, int, int, str, int]] = set()
+    for s, t in predicted.sentence_links:
+        common = halves(s) & halves(t)
+        translations += bool(common)
+        (a, i), (b, j) = predicted.sentences[s][:2], predicted.sentences[t][:2]
+        found.update((a, i, x, b, j) for x in common)
+    n = len(predicted.sentence_links)
+    p = translations / n if n else 0.0
+    r = len(found & gold) / len(gold) if gold else 0.0
+    sentence_score = {
+        "p": round(p, 4),
+        "r": round(r, 4),
+        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "predicted": n,
+        "translations": translations,
+        "translations_outside_gold": len(found - gold),
+        "gold": len(gold),
+        "unmapped_sentences": halves.unmapped,
+    }
+    return {"documents": doc_score, "sentences": sentence_score, "lines": line_score}
 
 
 def file_digests(folder: Path) -> dict[str, str]:
@@ -439,15 +517,23 @@ def _pss_kib(pid: int) -> int:
 
 class TreeSampler(threading.Thread):
     """Samples the RSS (and every ``PSS_EVERY`` samples the PSS) summed over a process and its
-    descendants; stops the whole tree after ``timeout`` seconds."""
+    descendants; stops the whole tree after ``timeout`` seconds or above ``max_rss`` bytes."""
 
-    def __init__(self, psutil: Any, pid: int, interval: float, timeout: float | None) -> None:
+    def __init__(
+        self,
+        psutil: Any,
+        pid: int,
+        interval: float,
+        timeout: float | None,
+        max_rss: int | None,
+    ) -> None:
         super().__init__(daemon=True)
-        self.psutil, self.pid, self.interval, self.timeout = psutil, pid, interval, timeout
+        self.psutil, self.pid, self.interval = psutil, pid, interval
+        self.timeout, self.max_rss = timeout, max_rss
         self.started = time.perf_counter()
         self.samples: list[tuple[float, int, int | None, int]] = []  # t, rss, pss, processes
         self.seen: dict[int, float] = {}  # pid -> create time, every process of the tree
-        self.timed_out = False
+        self.stopped: str | None = None  # why the tree was stopped: "timeout" or "memory"
         self.done = threading.Event()
 
     def tree(self) -> list[Any]:
@@ -474,8 +560,11 @@ class TreeSampler(threading.Thread):
             if alive:
                 self.samples.append((now, rss, pss if count % PSS_EVERY == 0 else None, alive))
             count += 1
-            if self.timeout and now > self.timeout and not self.timed_out:
-                self.timed_out = True
+            if self.stopped is None and self.timeout and now > self.timeout:
+                self.stopped = "timeout"
+            if self.stopped is None and self.max_rss and rss > self.max_rss:
+                self.stopped = "memory"
+            if self.stopped:
                 self.kill(self.tree())
             self.done.wait(self.interval)
 
@@ -499,6 +588,7 @@ class TreeSampler(threading.Thread):
         return [p.pid for p in alive]
 
 
+STAGES = ("ingest", "segment", "align", "words", "glossary", "publish")
 STAGE_LINE = re.compile(r"^INFO alinea\.pipeline: (\w+): ([\d.]+) s\b")
 PROPOSED_LINE = re.compile(r"align: (\d+) document pairs of (\d+) x (\d+) documents")
 
@@ -511,14 +601,15 @@ class Build:
     command: list[str]
     seconds: float = 0.0
     returncode: int | None = None
-    timed_out: bool = False
+    stopped: str | None = None  # "timeout" or "memory" when this script stopped the build
     summary: dict[str, Any] | None = None
     build_process_peak_mib: float = 0.0
     tree_peak_rss_mib: float | None = None
     tree_peak_pss_mib: float | None = None
     max_processes: int = 0
     stage_peak_rss_mib: dict[str, float] = field(default_factory=dict)
-    stage_ends: dict[str, float] = field(default_factory=dict)
+    stage_ends: dict[str, float] = field(default_factory=dict)  # seconds since the start
+    logged_stages: dict[str, float] = field(default_factory=dict)  # stage seconds from the log
     proposed_pairs: int | None = None
     leftover_pids: list[int] = field(default_factory=list)
     load_before: tuple[float, ...] = ()
@@ -564,6 +655,7 @@ def run_build(
     cache: Path,
     encoder: str,
     timeout: float | None,
+    max_rss: int | None,
     interval: float,
     psutil: Any,
 ) -> Build:
@@ -591,7 +683,11 @@ def run_build(
     with tempfile.TemporaryFile() as stdout, open(log_path, "w", encoding="utf-8") as log:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, env=env)
-        sampler = TreeSampler(psutil, child.pid, interval, timeout) if psutil else None
+        sampler = TreeSampler(psutil, child.pid, interval, timeout, max_rss) if psutil else None
+        timer = None
+        if sampler is None and timeout:  # no psutil: stop the build process alone
+            timer = threading.Timer(timeout, child.kill)
+            timer.start()
 
         def read_stderr() -> None:
             assert child.stderr is not None
@@ -603,6 +699,8 @@ def run_build(
                 log.flush()
                 if stage := STAGE_LINE.match(line):
                     run.stage_ends[stage.group(1)] = now
+                    run.logged_stages[stage.group(1)] = float(stage.group(2))
+                    print(f"  {system}: [{now:7.1f} s] {line}", file=sys.stderr, flush=True)
                 if proposed := PROPOSED_LINE.search(line):
                     run.proposed_pairs = int(proposed.group(1))
 
@@ -618,13 +716,16 @@ def run_build(
             raise
         run.seconds = round(time.perf_counter() - start, 2)
         run.returncode = os.waitstatus_to_exitcode(status)
+        if timer is not None:
+            timer.cancel()
+            run.stopped = "timeout" if timeout and run.seconds >= timeout else None
         child.returncode = run.returncode
         reader.join(timeout=30)
         run.build_process_peak_mib = round(usage.ru_maxrss / 1024, 1)
         if sampler:
             sampler.done.set()
             sampler.join()
-            run.timed_out = sampler.timed_out
+            run.stopped = sampler.stopped
             run.leftover_pids = sampler.leftovers()
             samples = sampler.samples
             if samples:
@@ -655,52 +756,87 @@ def _mib(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
 
+def _prf(score: dict[str, Any]) -> str:
+    return f"{score['p']:.3f} / {score['r']:.3f} / {score['f1']:.3f}"
+
+
 def markdown(rows: Sequence[dict[str, Any]]) -> str:
     """One row per system, then the peak tree RSS per stage."""
     out = [
-        "| system | wall s | overhead s | tree peak RSS MiB | tree peak PSS MiB "
-        "| build process peak MiB | processes | doc pairs P / R (proposed) "
-        "| links P / R / F1 | sentence pairs | identical | stage seconds | load before / after |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| system | wall s | stage seconds | overhead s | tree peak RSS (PSS) MiB "
+        "| build process peak MiB | doc pairs P / R | sentence links P / R / F1 "
+        "| paragraph links P / R / F1 | identical | load 1 min before / after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         run = row["build"]
         load = f"{run['load_before'][0]:.2f} / {run['load_after'][0]:.2f}"
+        memory = f"{_mib(run['tree_peak_rss_mib'])} ({_mib(run['tree_peak_pss_mib'])})"
         if run["summary"] is None:
-            why = "timeout" if run["timed_out"] else f"exit {run['returncode']}"
+            why = run["stopped"] or f"exit {run['returncode']}"
+            done = ", ".join(f"{k} {v:.1f}" for k, v in run["logged_stages"].items())
+            following = [s for s in STAGES if s not in run["logged_stages"]]
+            running = following[0] if following else "?"
             out.append(
-                f"| {run['system']} | {run['seconds']:.1f} ({why}, last stage done: "
-                f"{row['last_stage'] or 'none'}) | - | {_mib(run['tree_peak_rss_mib'])} "
-                f"| {_mib(run['tree_peak_pss_mib'])} | {_mib(run['build_process_peak_mib'])} "
-                f"| {run['max_processes']} | - | - | - | - | - | {load} |"
+                f"| {run['system']} | {run['seconds']:.1f} ({why} in {running}) "
+                f"| done: {done or 'none'} | - "
+                f"| {memory} | {_mib(run['build_process_peak_mib'])} | - | - | - | - | {load} |"
             )
             continue
         stages = run["summary"]["stage_seconds"]
         overhead = run["seconds"] - sum(stages.values())
-        docs, links = row["score"]["documents"], row["score"]["links"]
-        proposed = "?" if run["proposed_pairs"] is None else f"{run['proposed_pairs']:,}"
+        docs = row["score"]["documents"]
         out.append(
-            f"| {run['system']} | {run['seconds']:.1f} | {overhead:.1f} "
-            f"| {_mib(run['tree_peak_rss_mib'])} | {_mib(run['tree_peak_pss_mib'])} "
-            f"| {_mib(run['build_process_peak_mib'])} | {run['max_processes']} "
-            f"| {docs['p']:.3f} / {docs['r']:.3f} ({proposed}) "
-            f"| {links['p']:.3f} / {links['r']:.3f} / {links['f1']:.3f} "
-            f"| {row['sentence_pairs']:,} | {row['identical']} "
-            f"| {', '.join(f'{k} {v:.1f}' for k, v in stages.items())} | {load} |"
+            f"| {run['system']} | {run['seconds']:.1f} "
+            f"| {', '.join(f'{k} {v:.1f}' for k, v in stages.items())} | {overhead:.1f} "
+            f"| {memory} | {_mib(run['build_process_peak_mib'])} "
+            f"| {docs['p']:.3f} / {docs['r']:.3f} | {_prf(row['score']['sentences'])} "
+            f"| {_prf(row['score']['lines'])} | {row['identical']} | {load} |"
         )
     stages = list(dict.fromkeys(k for row in rows for k in row["build"]["stage_peak_rss_mib"]))
     if stages:
-        out += ["", "peak tree RSS per stage (MiB):", ""]
-        out.append("| system | " + " | ".join(stages) + " |")
-        out.append("|---|" + "---|" * len(stages))
+        out += ["", "Peak tree RSS per stage (MiB; other: start-up, Ray start and shutdown):", ""]
+        out.append("| system | processes | " + " | ".join(stages) + " |")
+        out.append("|---|---|" + "---|" * len(stages))
         for row in rows:
             peaks = row["build"]["stage_peak_rss_mib"]
             out.append(
-                f"| {row['build']['system']} | "
+                f"| {row['build']['system']} | {row['build']['max_processes']} | "
                 + " | ".join(_mib(peaks.get(s)) for s in stages)
                 + " |"
             )
     return "\n".join(out)
+
+
+def notes(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Per system: proposed and wrong document pairs, errors sharing a real sentence, skips."""
+    out = []
+    for row in rows:
+        run = row["build"]
+        if "score" in row:
+            d, s, k = (row["score"][key] for key in ("documents", "sentences", "lines"))
+            skipped = run["summary"]["skipped"]
+            out.append(
+                f"{run['system']}: {row['sentence_pairs']:,} sentence pairs; document pairs "
+                f"proposed {run['proposed_pairs'] or '?'}, linked {d['predicted']:,}, wrong "
+                f"{d['wrong']:,} ({d['wrong_siblings']:,} siblings sharing a real sentence; P "
+                f"counting siblings as right {d['p_with_siblings']:.3f}); sentence links "
+                f"{s['predicted']:,}, translations {s['translations']:,} "
+                f"({s['translations_outside_gold']:,} outside the gold pairs), unmapped "
+                f"sentences {s['unmapped_sentences']}; wrong paragraph links {k['wrong']:,} "
+                f"({k['wrong_half']:,} share a real sentence); skipped documents "
+                f"{len(skipped)}"
+                + (
+                    f" ({'; '.join(x['source'] + ': ' + x['reason'] for x in skipped)})"
+                    if skipped
+                    else ""
+                )
+            )
+        elif run["summary"] is None:
+            out.append(f"{run['system']}: stopped or failed; log tail:\n{run['stderr_tail']}")
+        if run["leftover_pids"]:
+            out.append(f"{run['system']}: processes left running (stopped): {run['leftover_pids']}")
+    return out
 
 
 def _collection_line(info: dict[str, Any], docs: int, seed: int) -> str:
@@ -731,6 +867,17 @@ def main() -> None:
     )
     parser.add_argument("--keep", type=Path, help="write the collection and builds here, keep them")
     parser.add_argument("--timeout", type=float, default=2400.0, help="seconds per build (0: none)")
+    parser.add_argument(
+        "--max-tree-gib",
+        type=float,
+        default=16.0,
+        help="stop a build whose process tree's RSS exceeds this (0: never); the machine is shared",
+    )
+    parser.add_argument(
+        "--continue-after-stop",
+        action="store_true",
+        help="run the next systems after a build was stopped (default: skip them)",
+    )
     parser.add_argument("--interval", type=float, default=0.2, help="memory sampling seconds")
     parser.add_argument("--json-out", type=Path, help="write the results as JSON here")
     parser.add_argument(
@@ -763,7 +910,11 @@ def main() -> None:
             print(f"written: {folder} and {base / 'gold.json'}")
             return
         reference: dict[str, str] | None = None
+        skipped: list[str] = []
         for system in systems:
+            if rows and rows[-1]["build"]["stopped"] and not args.continue_after_stop:
+                skipped.append(system)
+                continue
             out = base / "builds" / system
             if out.exists():
                 shutil.rmtree(out)
@@ -778,6 +929,7 @@ def main() -> None:
                 caches,
                 args.encoder,
                 args.timeout or None,
+                int(args.max_tree_gib * 2**30) or None,
                 args.interval,
                 psutil,
             )
@@ -794,10 +946,10 @@ def main() -> None:
                         if digests.get(k) != reference.get(k)
                     )
                     identical = "yes" if not differing else f"no: {', '.join(differing)}"
-                docs, links, n_pairs = read_predictions(dataset)
+                predicted = read_predictions(dataset)
                 row |= {
-                    "score": score(collection, docs, links),
-                    "sentence_pairs": n_pairs,
+                    "score": score(collection, predicted),
+                    "sentence_pairs": predicted.pairs,
                     "identical": identical,
                     "files": len(digests),
                 }
@@ -813,24 +965,18 @@ def main() -> None:
             )
     print()
     print(markdown(rows))
+    if skipped:
+        print(f"\nnot run (an earlier build was stopped): {', '.join(skipped)}")
     print(
-        "\ntree peak: maximum over samples of the summed RSS (PSS) of the build and all its "
+        "\nTree peak: maximum over samples of the summed RSS (PSS) of the build and all its "
         "descendants; build process peak: os.wait4 ru_maxrss (largest single process). "
-        "Doc pairs: linked by at least one sentence pair (recall = lower bound of the pairing "
-        "stage); proposed = pairs the pairing stage kept (-v log)."
+        "Doc pairs: linked by at least one sentence pair (recall: a lower bound of the pairing "
+        "stage's). Sentence links: P = share of linked sentence pairs that are translations (the "
+        "same real pair on both sides, in any documents), R = gold real-pair links found. "
+        "Paragraph links: line to line, strict against the gold (counterparts only)."
     )
-    for row in rows:
-        if "score" in row:
-            d, k = row["score"]["documents"], row["score"]["links"]
-            print(
-                f"{row['build']['system']}: wrong doc pairs {d['wrong']:,} "
-                f"({d['wrong_siblings']:,} siblings sharing a real sentence); wrong links "
-                f"{k['wrong']:,} ({k['wrong_half']:,} share a real sentence)"
-            )
-        if row["build"]["leftover_pids"]:
-            print(
-                f"{row['build']['system']}: processes left running: {row['build']['leftover_pids']}"
-            )
+    for line in notes(rows):
+        print(line)
     if args.json_out:
         result = {
             "docs": args.docs,

@@ -3,6 +3,7 @@ benchmark itself). A made-up pool keeps these tests independent of ../shared/eva
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -97,56 +98,114 @@ def test_a_story_uses_each_real_pair_once_from_one_window() -> None:
         assert span < 2 * sc._paragraphs(max(POOL.lengths)) or span > len(POOL.pairs) / 2
 
 
-def test_write_read_and_score(tmp_path: Path) -> None:
+Bead = tuple[str, int, int | None, str, int, int | None]  # doc, line, sentence (None: all)
+
+
+def beads(links: set[sc.Link], split: bool) -> set[Bead]:
+    """One bead per line link, or with split sentences one per real pair (first to first)."""
+    if not split:
+        return {(a, i, None, b, j, None) for a, i, b, j in links}
+    return {(a, i, k, b, j, k) for a, i, b, j in links for k in (0, 1)}
+
+
+def publish(
+    collection: sc.Collection, folder: Path, predicted: set[Bead], split: bool
+) -> sc.Predictions:
+    """A dataset as alinea publishes it: sentences (each paragraph whole, or split into its two
+    real sentences) and one sentence pair per bead."""
+    rows, of_line = [], {}
+    for doc in (*collection.pt, *collection.es):
+        column = 0 if doc.doc_id.startswith("pt") else 1
+        offset, idx = 0, 0
+        for k, (line, (a, _)) in enumerate(zip(doc.lines, doc.units, strict=True)):
+            join = len(collection.pool.pairs[a][column])
+            spans = [(0, join), (join + 1, len(line))] if split else [(0, len(line))]
+            for begin, end in spans:
+                sent_id = f"{doc.doc_id}:{idx}"
+                rows.append(
+                    {
+                        "sent_id": sent_id,
+                        "doc_id": doc.doc_id,
+                        "para": k,
+                        "start": offset + begin,
+                        "end": offset + end,
+                        "text": line[begin:end],
+                    }
+                )
+                of_line.setdefault((doc.doc_id, k), []).append(sent_id)
+                idx += 1
+            offset += len(line) + 1
+
+    def ids(doc: str, line: int, k: int | None) -> list[str]:
+        return of_line[doc, line] if k is None else [of_line[doc, line][k]]
+
+    pairs = [
+        {"pt_doc_id": a, "es_doc_id": b, "pt_sent_ids": ids(a, i, x), "es_sent_ids": ids(b, j, y)}
+        for a, i, x, b, j, y in sorted(predicted, key=str)
+    ]
+    for name, frame in (("sentences", rows), ("sentence_pairs", pairs)):
+        (folder / name).mkdir(parents=True)
+        pl.DataFrame(frame).write_parquet(folder / name / "train.parquet")
+    return sc.read_predictions(folder)
+
+
+def test_written_files_are_the_lines(tmp_path: Path) -> None:
     collection = sc.make_collection(12, seed=0, pool=POOL)
     sc.write_collection(collection, tmp_path / "collection")
-    for doc in collection.es:
-        text = (tmp_path / "collection" / "es" / f"{doc.doc_id}.txt").read_text(encoding="utf-8")
-        assert text.splitlines() == list(doc.lines)
+    for doc in (*collection.pt, *collection.es):
+        path = tmp_path / "collection" / doc.doc_id[:2] / f"{doc.doc_id}.txt"
+        assert path.read_text(encoding="utf-8").splitlines() == list(doc.lines)
     sc.write_gold(collection, tmp_path / "gold.json")
-    # a published dataset holding exactly the gold links, one sentence per line
-    dataset = tmp_path / "scale"
-    sentences = [
-        {"sent_id": f"{d.doc_id}:{k}", "doc_id": d.doc_id, "para": k}
-        for d in (*collection.pt, *collection.es)
-        for k in range(len(d.lines))
-    ]
-    pairs = [
-        {
-            "pt_doc_id": a,
-            "es_doc_id": b,
-            "pt_sent_ids": [f"{a}:{i}"],
-            "es_sent_ids": [f"{b}:{j}"],
-        }
-        for a, i, b, j in sorted(collection.link_gold)
-    ]
-    for name, rows in (("sentences", sentences), ("sentence_pairs", pairs)):
-        (dataset / name).mkdir(parents=True)
-        pl.DataFrame(rows).write_parquet(dataset / name / "train.parquet")
-    docs, links, n_pairs = sc.read_predictions(dataset)
-    assert n_pairs == len(collection.link_gold)
-    assert links == collection.link_gold
-    result = sc.score(collection, docs, links)
-    assert result["links"]["p"] == result["links"]["r"] == 1.0
-    assert result["documents"]["p"] == 1.0
-    # an unpaired document linked to a paired one: a wrong pair, not a sibling (no shared text)
-    pt_unpaired = next(d.doc_id for d in collection.pt if d.doc_id not in dict(collection.doc_gold))
-    wrong = (pt_unpaired, 0, collection.es[0].doc_id, 0)
-    worse = sc.score(collection, docs | {(wrong[0], wrong[2])}, links | {wrong})
-    assert worse["documents"]["wrong"] == worse["links"]["wrong"] == 1
-    assert worse["documents"]["wrong_siblings"] == worse["links"]["wrong_half"] == 0
-    assert worse["links"]["p"] == pytest.approx(len(links) / (len(links) + 1), abs=1e-4)
+    gold = json.loads((tmp_path / "gold.json").read_text(encoding="utf-8"))
+    assert len(gold["links"]) == len(collection.link_gold)
 
 
-def test_sibling_errors_share_a_real_sentence() -> None:
-    pt = sc.Document("pt-0", 0, ((1, 2), (3, 4)), ("a b", "c d"))
-    es = sc.Document("es-0", 1, ((2, 7), (5, 6)), ("B G", "E F"))
+@pytest.mark.parametrize("split", [False, True])
+def test_the_gold_scores_one(tmp_path: Path, split: bool) -> None:
+    collection = sc.make_collection(12, seed=0, pool=POOL)
+    predicted = publish(collection, tmp_path, beads(set(collection.link_gold), split), split)
+    assert predicted.lines == collection.link_gold
+    result = sc.score(collection, predicted)
+    for key in ("documents", "sentences", "lines"):
+        assert (result[key]["p"], result[key]["r"]) == (1.0, 1.0), key
+    # whole paragraphs: one sentence link covers both real pairs; split: one link per pair
+    per_link = 1 if not split else 2
+    assert result["sentences"]["predicted"] == per_link * len(collection.link_gold)
+    assert result["sentences"]["unmapped_sentences"] == 0
+
+
+def test_a_wrong_link_is_counted_everywhere(tmp_path: Path) -> None:
+    collection = sc.make_collection(12, seed=0, pool=POOL)
+    paired = dict(collection.doc_gold)
+    unpaired = next(d.doc_id for d in collection.pt if d.doc_id not in paired)
+    wrong = (unpaired, 0, collection.es[0].doc_id, 0)  # no shared text: one pass, no reuse
+    links = beads({*collection.link_gold, wrong}, split=True)
+    result = sc.score(collection, publish(collection, tmp_path, links, split=True))
+    assert result["documents"]["wrong"] == result["lines"]["wrong"] == 1
+    assert result["documents"]["wrong_siblings"] == result["lines"]["wrong_half"] == 0
+    n = len(collection.link_gold)
+    assert result["lines"]["p"] == pytest.approx(n / (n + 1), abs=1e-4)
+    assert result["sentences"]["p"] == pytest.approx(2 * n / (2 * n + 2), abs=1e-4)
+    assert result["sentences"]["r"] == 1.0
+
+
+def test_siblings_share_a_real_sentence(tmp_path: Path) -> None:
+    def doc(doc_id: str, story: int, units: tuple[sc.Unit, ...]) -> sc.Document:
+        column = 0 if doc_id.startswith("pt") else 1
+        lines = tuple(f"{POOL.pairs[a][column]} {POOL.pairs[b][column]}" for a, b in units)
+        return sc.Document(doc_id, story, units, lines)
+
+    pt = doc("pt-0", 0, ((1, 2), (3, 4)))
+    es = doc("es-0", 1, ((2, 7), (5, 6)))  # another story sharing real pair 2
     collection = sc.Collection((pt,), (es,), frozenset(), frozenset(), 1, POOL)
-    result = sc.score(
-        collection, {("pt-0", "es-0")}, {("pt-0", 0, "es-0", 0), ("pt-0", 1, "es-0", 1)}
-    )
+    # pt line 0 = pairs 1 and 2, es line 0 = pairs 2 and 7: sentence 1 of pt <-> 0 of es
+    linked = {("pt-0", 0, 1, "es-0", 0, 0), ("pt-0", 1, 0, "es-0", 1, 0)}
+    result = sc.score(collection, publish(collection, tmp_path, linked, split=True))
     assert result["documents"]["wrong_siblings"] == 1
-    assert result["links"]["wrong_half"] == 1
+    assert (result["lines"]["wrong"], result["lines"]["wrong_half"]) == (2, 1)
+    assert (result["sentences"]["predicted"], result["sentences"]["translations"]) == (2, 1)
+    assert result["sentences"]["translations_outside_gold"] == 1
+    assert result["sentences"]["p"] == 0.5
 
 
 @pytest.mark.parametrize(
