@@ -545,7 +545,7 @@ class TreeSampler(threading.Thread):
         self.started = time.perf_counter()
         self.samples: list[tuple[float, int, int | None, int]] = []  # t, rss, pss, processes
         self.seen: dict[int, float] = {}  # pid -> create time, every process of the tree
-        self.stopped: str | None = None  # why the tree was stopped: "timeout" or "memory"
+        self.stopped: str | None = None  # why the tree was stopped: timeout, memory, after X
         self.done = threading.Event()
 
     def tree(self) -> list[Any]:
@@ -578,6 +578,8 @@ class TreeSampler(threading.Thread):
                 self.stopped = "memory"
             if self.stopped:
                 self.kill(self.tree())
+                self.done.wait(self.interval)
+                continue
             self.done.wait(self.interval)
 
     def kill(self, procs: Sequence[Any]) -> None:
@@ -619,7 +621,7 @@ class Build:
     command: list[str]
     seconds: float = 0.0
     returncode: int | None = None
-    stopped: str | None = None  # "timeout" or "memory" when this script stopped the build
+    stopped: str | None = None  # "timeout", "memory" or "after <stage>" (--stop-after)
     summary: dict[str, Any] | None = None
     build_process_peak_mib: float = 0.0
     tree_peak_rss_mib: float | None = None
@@ -668,7 +670,7 @@ def _phases(run: Build, end_of_run: float) -> dict[str, tuple[float, float]]:
         else:
             phases[stage] = (start, end)
         last = end
-    if run.stopped:
+    if run.stopped and not run.stopped.startswith("after"):
         running = next((s for s in STAGES if s not in run.stage_ends), "?")
         mark = run.marks.get(running)
         if mark is not None:
@@ -704,6 +706,7 @@ def run_build(
     max_rss: int | None,
     interval: float,
     psutil: Any,
+    stop_after: str | None = None,
 ) -> Build:
     """Run one `alinea build` as a child process and measure it (module docstring)."""
     command = [ALINEA, "build", str(folder), "--out", str(out), "--langs", ",".join(LANGS)]
@@ -746,6 +749,12 @@ def run_build(
                 if stage := STAGE_LINE.match(line):
                     run.stage_ends[stage.group(1)] = now
                     run.logged_stages[stage.group(1)] = float(stage.group(2))
+                    if stage.group(1) == stop_after:
+                        if sampler:
+                            sampler.stopped = f"after {stop_after}"
+                        else:
+                            child.kill()
+                            run.stopped = f"after {stop_after}"
                     print(f"  {system}: [{now:7.1f} s] {line}", file=sys.stderr, flush=True)
                 if proposed := PROPOSED_LINE.search(line):
                     run.proposed_pairs = int(proposed.group(1))
@@ -767,7 +776,8 @@ def run_build(
         run.returncode = os.waitstatus_to_exitcode(status)
         if timer is not None:
             timer.cancel()
-            run.stopped = "timeout" if timeout and run.seconds >= timeout else None
+            if timeout and run.seconds >= timeout:
+                run.stopped = "timeout"
         child.returncode = run.returncode
         reader.join(timeout=30)
         run.build_process_peak_mib = round(usage.ru_maxrss / 1024, 1)
@@ -825,9 +835,10 @@ def markdown(rows: Sequence[dict[str, Any]]) -> str:
             why = run["stopped"] or f"exit {run['returncode']}"
             done = ", ".join(f"{k} {v:.1f}" for k, v in run["logged_stages"].items())
             following = [s for s in STAGES if s not in run["logged_stages"]]
-            running = following[0] if following else "?"
+            if why in ("timeout", "memory"):
+                why += f" in {following[0] if following else '?'}"
             out.append(
-                f"| {run['system']} | {run['seconds']:.1f} ({why} in {running}) "
+                f"| {run['system']} | {run['seconds']:.1f} (stopped: {why}) "
                 f"| done: {done or 'none'} | - "
                 f"| {memory} | {_mib(run['build_process_peak_mib'])} | - | - | - | - | {load} |"
             )
@@ -881,8 +892,12 @@ def notes(rows: Sequence[dict[str, Any]]) -> list[str]:
                     else ""
                 )
             )
-        elif run["summary"] is None:
-            out.append(f"{run['system']}: stopped or failed; log tail:\n{run['stderr_tail']}")
+        elif run["summary"] is None and not (run["stopped"] or "").startswith("after"):
+            why = f"stopped ({run['stopped']})" if run["stopped"] else "failed"
+            out.append(f"{run['system']}: {why}; log tail:\n{run['stderr_tail']}")
+        if run["phase_seconds"]:
+            phases = ", ".join(f"{k} {v:.1f}" for k, v in run["phase_seconds"].items())
+            out.append(f"{run['system']}: phase seconds: {phases}")
         if run["leftover_pids"]:
             out.append(f"{run['system']}: processes left running (stopped): {run['leftover_pids']}")
     return out
@@ -927,6 +942,11 @@ def main() -> None:
         action="store_true",
         help="run the next systems after a build was stopped (default: skip them)",
     )
+    parser.add_argument(
+        "--stop-after",
+        choices=STAGES[:-1],
+        help="stop each build once this stage is done (measures the stages up to it)",
+    )
     parser.add_argument("--interval", type=float, default=0.2, help="memory sampling seconds")
     parser.add_argument("--json-out", type=Path, help="write the results as JSON here")
     parser.add_argument(
@@ -961,7 +981,8 @@ def main() -> None:
         reference: dict[str, str] | None = None
         skipped: list[str] = []
         for system in systems:
-            if rows and rows[-1]["build"]["stopped"] and not args.continue_after_stop:
+            previous = rows[-1]["build"]["stopped"] if rows else None
+            if previous in ("timeout", "memory") and not args.continue_after_stop:
                 skipped.append(system)
                 continue
             out = base / "builds" / system
@@ -981,6 +1002,7 @@ def main() -> None:
                 int(args.max_tree_gib * 2**30) or None,
                 args.interval,
                 psutil,
+                args.stop_after,
             )
             row: dict[str, Any] = {"last_stage": run.last_stage}
             if run.summary is not None:
@@ -1002,8 +1024,9 @@ def main() -> None:
                     "identical": identical,
                     "files": len(digests),
                 }
-            else:
-                print(f"{system} failed:\n{run.stderr_tail}", file=sys.stderr)
+            elif not (run.stopped or "").startswith("after"):
+                why = f"stopped ({run.stopped})" if run.stopped else "failed"
+                print(f"{system} {why}:\n{run.stderr_tail}", file=sys.stderr)
             row["build"] = asdict(run)
             rows.append(row)
             print(
