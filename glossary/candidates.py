@@ -174,7 +174,7 @@ def c_value(freqs: dict[str, int], alias: dict[str, str], min_freq: int = 2) -> 
             for s in range(len(words) - n + 1)
             for sub in [" ".join(words[s : s + n])]
         }
-        for a in inside & kept.keys() - {b}:
+        for a in (inside - {b}) & kept.keys():  # not kept - {b}: a copy of every key per b
             nested_sum[a] += fb
             nested_count[a] += 1
     scores = {}
