@@ -8,6 +8,7 @@ high-accuracy mode loads every n-gram model of every language for short texts (~
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -89,3 +90,16 @@ def detect(text: str) -> Detection:
     return Detection(
         best.language.iso_code_639_1.name.lower(), best.language.name.title(), float(best.value)
     )
+
+
+def detect_paragraphs(paragraphs: Iterable[str]) -> Detection:
+    """:func:`detect` of the paragraphs joined by newlines, joining only the first
+    ``MAX_CHARS`` characters that it reads (a sample, whatever the document's size)."""
+    head: list[str] = []
+    size = -1  # length of "\n".join(head)
+    for paragraph in paragraphs:
+        head.append(paragraph)
+        size += len(paragraph) + 1
+        if size >= MAX_CHARS:
+            break
+    return detect("\n".join(head))
