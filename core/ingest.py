@@ -122,7 +122,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[InputFile], list[Skipped]]:
             for p in path.rglob("*")
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
-        supported = [p for p in candidates if p.suffix.lower() in SUFFIXES]
+        supported = {p for p in candidates if p.suffix.lower() in SUFFIXES}  # a set: p in it
         if not supported:
             raise EmptyInputError(
                 path, f"directory has no {', '.join(SUFFIXES)} files", "point at the documents"

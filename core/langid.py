@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 METHOD_ID = "lingua.v1"
 MAX_CHARS = 4000  # a few paragraphs identify a language; longer texts only cost time
+# lingua's confidences vary in their last bits from call to call (0.9999991576441818 or ...816
+# for one text): rounded, a document's lang_confidence is the same in every build
+CONFIDENCE_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,9 @@ def detect(text: str) -> Detection:
     if not values or values[0].value <= 0.0:
         return Detection(None, "unknown", 0.0)
     best = values[0]
+    confidence = round(float(best.value), CONFIDENCE_DIGITS)
     return Detection(
-        best.language.iso_code_639_1.name.lower(), best.language.name.title(), float(best.value)
+        best.language.iso_code_639_1.name.lower(), best.language.name.title(), confidence
     )
 
 

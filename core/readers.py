@@ -142,7 +142,8 @@ def _decoded(path: Path, max_bytes: int, digest: Any, chunk_bytes: int) -> Itera
     size = path.stat().st_size
     _check_size(path, size, max_bytes)
     with path.open("rb") as handle:
-        chunk = handle.read(max(chunk_bytes, _BINARY_PROBE))
+        # never more than the file holds: a read allocates its whole size first
+        chunk = handle.read(max(min(chunk_bytes, size), _BINARY_PROBE))
         if not chunk.strip():  # blank so far: empty unless something follows
             if not any(more.strip() for more in iter(lambda: handle.read(chunk_bytes), b"")):
                 raise EmptyInputError(path, "file is empty", "remove it or add text")
@@ -155,7 +156,8 @@ def _decoded(path: Path, max_bytes: int, digest: Any, chunk_bytes: int) -> Itera
         total = 0
         while chunk:
             total += len(chunk)
-            _check_size(path, total, max_bytes)  # a file growing while it is read
+            if total > size:
+                raise _changed(path)
             if digest is not None:
                 digest.update(chunk)
             data = pending + (chunk[bom:] if total == len(chunk) else chunk)
@@ -165,13 +167,17 @@ def _decoded(path: Path, max_bytes: int, digest: Any, chunk_bytes: int) -> Itera
             except UnicodeDecodeError as err:
                 raise _encoding_error(path, data, err, offset) from None
             pending, offset = data[cut:], offset + cut
-            chunk = handle.read(chunk_bytes)
+            chunk = handle.read(min(chunk_bytes, size - total) if total < size else 1)
     try:
         pending.decode("utf-8")
     except UnicodeDecodeError as err:
         raise _encoding_error(path, pending, err, offset) from None
     if total != size:
-        raise InputError(path, "file changed while it was read", "read it when it is complete")
+        raise _changed(path)
+
+
+def _changed(path: Path) -> InputError:
+    return InputError(path, "file changed while it was read", "read it when it is complete")
 
 
 def _split_lines(chunks: Iterable[str]) -> Iterator[str]:
