@@ -40,7 +40,7 @@ CASES: list[bytes] = [
     b"\xef\xbb\xbf",
     "Olá, ação!".encode("latin-1"),
     "válido\n".encode() + b"\xe2\x82" + b"\nfim",
-    "certo".encode() + b"\xf0\x9f",
+    b"certo\xf0\x9f",
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
     b"\x0b" * 10,
 ]
