@@ -58,7 +58,7 @@ class CandidateConfig:
     extra_stopwords: frozenset[str] = frozenset()  # added to the package's list (folded)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A term candidate of one language."""
 

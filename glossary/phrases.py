@@ -14,7 +14,7 @@ folded tokens and gets the candidate's grouping key (plurals and spacing variant
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from alinea.glossary.candidates import Candidate
@@ -116,10 +116,14 @@ class Lexicon:
         """An acronym is never written in lowercase: ``de`` is not ``DE``."""
         return self.candidates[key].type == "acronym" and not tokens[0][:1].isupper()
 
-    def occurrences(self, sentences: Iterable[tuple[str, Sequence[str]]]) -> Occurrences:
-        """Token spans of every candidate in ``(sent_id, tokens)`` sentences, in input order."""
+    def occurrences(
+        self, sentences: Iterable[tuple[str, Sequence[str]]], keys: Container[str] | None = None
+    ) -> Occurrences:
+        """Token spans of every candidate (of the ``keys`` only, when given) in
+        ``(sent_id, tokens)`` sentences, in input order."""
         out: Occurrences = {}
         for sent_id, tokens in sentences:
             for i, j, key in self.spans(tokens):
-                out.setdefault(key, []).append((sent_id, i, j))
+                if keys is None or key in keys:
+                    out.setdefault(key, []).append((sent_id, i, j))
         return out
