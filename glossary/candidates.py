@@ -131,9 +131,12 @@ def _occurrences(
     groups: dict[str, _Group] = {}
     expansions: list[tuple[str, str]] = []
     for n, s in enumerate(sentences):
+        token_keys: list[str] = []  # each token's key parts, joined (filled as spans need them)
         for i, j in _spans(s.tokens, config.max_n):
             span = s.tokens[i:j]
-            key = " ".join(p for t in span for p in key_parts(t))
+            while len(token_keys) < j:
+                token_keys.append(" ".join(key_parts(s.tokens[len(token_keys)])))
+            key = " ".join(token_keys[i:j])
             g = groups.get(key)
             if g is None:
                 g = groups[key] = _Group()

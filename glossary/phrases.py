@@ -106,9 +106,14 @@ class Lexicon:
     def spans(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, str]]:
         """``(start, end, key)`` of every candidate occurrence in a token sequence."""
         parts = [" ".join(p for p in fold(t).split("-") if p) for t in tokens]
+        surfaces = self.surfaces
         for i in range(len(tokens)):
+            surface = ""  # surface_key(tokens[i:j]), one token longer at each step
             for j in range(i + 1, min(len(tokens), i + self.max_len) + 1):
-                key = self.surfaces.get(" ".join(p for p in parts[i:j] if p))
+                part = parts[j - 1]
+                if part:
+                    surface = f"{surface} {part}" if surface else part
+                key = surfaces.get(surface)
                 if key is not None and not self._lowercase_acronym(tokens[i:j], key):
                     yield i, j, key
 
