@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -88,28 +89,47 @@ _DOTTED = re.compile(r"(?:[^\W\d_]+\.){2,}")  # EE.UU.  Ph.D.
 _DOUBLED = re.compile(r"([^\W\d_])\1\.")  # EE.  UU.  (spaced plural abbreviation "EE. UU.")
 _LINK = re.compile(r"\S*(?:@|://|www\.)")
 _LIST_LABEL = re.compile(r"\(?(?:\d{1,3}|[^\W\d_])[.)]")
+# every character for which str.isspace() holds, mapped to " " (a test checks the list)
+SPACES = dict.fromkeys(
+    map(ord, "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"),
+    " ",
+) | dict.fromkeys(range(0x2000, 0x200B), " ")
+SEGMENT_BATCH = 100_000  # sentences turned into a frame at a time
+
+
+Suffixes = tuple[tuple[int, frozenset[str]], ...]  # (length, abbreviations of that length)
 
 
 @cache
-def _tables(lang: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The never-final and may-end abbreviations for ``lang`` (common ones included)."""
+def _tables(lang: str) -> tuple[Suffixes, Suffixes]:
+    """The never-final and may-end abbreviations for ``lang`` (common ones included), grouped
+    by length, so that a text's ending is looked up once per length."""
     none: frozenset[str] = frozenset()
-    return (
+    tables = (
         _NEVER_FINAL[""] | _NEVER_FINAL.get(lang, none),
         _MAY_END[""] | _MAY_END.get(lang, none),
     )
+    return tuple(
+        tuple(
+            (n, frozenset(a for a in table if len(a) == n)) for n in sorted({len(a) for a in table})
+        )
+        for table in tables
+    )  # type: ignore[return-value]
 
 
 def _has_word(fragment: str) -> bool:
     return any(ch.isalnum() for ch in fragment)
 
 
-def _ends_with(lowered: str, abbreviation: str) -> bool:
-    """``lowered`` ends with ``abbreviation`` as a whole word."""
-    if not lowered.endswith(abbreviation):
-        return False
-    cut = len(lowered) - len(abbreviation)
-    return cut == 0 or not lowered[cut - 1].isalnum()
+def _ends_with(lowered: str, abbreviations: Suffixes) -> bool:
+    """``lowered`` ends with one of ``abbreviations`` as a whole word."""
+    size = len(lowered)
+    for n, table in abbreviations:
+        if n > size:
+            break
+        if lowered[size - n :] in table and (n == size or not lowered[size - n - 1].isalnum()):
+            return True
+    return False
 
 
 def _abbreviation(prev: str, lang: str) -> Kind | None:
@@ -125,9 +145,9 @@ def _abbreviation(prev: str, lang: str) -> Kind | None:
     tail = prev[-64:]  # abbreviations are short; avoid lowering a whole paragraph per cut
     lowered = tail.lower()
     never, may_end = _tables(lang)
-    if any(_ends_with(lowered, a) for a in never):
+    if _ends_with(lowered, never):
         return "never"
-    if any(_ends_with(lowered, a) for a in may_end):
+    if _ends_with(lowered, may_end):
         return "final"
     tokens = [t.lstrip(_OPENERS) for t in tail.split()]
     token, before = tokens[-1], (tokens[-2] if len(tokens) > 1 else "")
@@ -163,7 +183,7 @@ def _sentencex_cuts(text: str, lang: str) -> list[int]:
     """End offsets of sentencex's sentences, found by scanning ``text`` forward."""
     # sentencex panics on some non-ASCII spaces ("A\xa0." in 1.0.32): give it plain spaces, one
     # for one so offsets hold; a panic (a BaseException from Rust) leaves the text uncut.
-    spaced = "".join(" " if ch.isspace() else ch for ch in text)
+    spaced = text.translate(SPACES)
     try:
         pieces = list(segment(lang, spaced))
     except BaseException as err:
@@ -262,22 +282,50 @@ def segment_documents(documents: pl.DataFrame, config: SegmentConfig) -> pl.Data
 
     Returns:
         The ``sentences`` frame (:data:`alinea.schema.SENTENCES`), in input document order, then
-        sentence index.
+        sentence index, in one chunk (the batches never show in the published files).
     """
-    rows: list[tuple[Any, ...]] = []
-    columns = ("doc_id", "lang", "text", "boilerplate_paragraphs")
-    for doc_id, lang, text, boilerplate in documents.select(columns).iter_rows():
-        text, flagged, offset, idx = text or "", set(boilerplate or ()), 0, 0
-        for para, paragraph in enumerate(text.split("\n")):
-            flag = para in flagged  # a credit line or cross-link stays one unsplit sentence
-            if flag:
-                spans = [_strip_span(paragraph, 0, len(paragraph))] if paragraph.strip() else []
-            else:
-                spans = split_sentences(paragraph, lang, repair=config.repair)
-            for start, end in spans:
-                a, b = offset + start, offset + end
-                rows.append((f"{doc_id}:{idx}", doc_id, lang, para, idx, text[a:b], a, b, flag))
-                idx += 1
-            offset += len(paragraph) + 1
-    frame = pl.DataFrame(rows, schema=polars_schema(SENTENCES), orient="row")
+    frames = list(sentence_batches(documents, config))
+    frame = pl.concat(frames).rechunk() if len(frames) > 1 else frames[0]
     return check_frame(frame, SENTENCES, "segment")
+
+
+def sentence_batches(
+    documents: pl.DataFrame, config: SegmentConfig, size: int | None = None
+) -> Iterator[pl.DataFrame]:
+    """The ``sentences`` frame in order, as frames of at most ``size`` rows (default
+    ``SEGMENT_BATCH``; at least one frame, maybe empty): documents are read one at a time and
+    Python objects exist for one batch of sentences at most, whatever the corpus.
+    """
+    size = size or SEGMENT_BATCH
+    schema = polars_schema(SENTENCES)
+    batch: dict[str, list[Any]] = {name: [] for name in schema}
+    columns = ("doc_id", "lang", "text", "boilerplate_paragraphs")
+    made = False
+    for doc_id, lang, text, boilerplate in documents.select(columns).iter_rows():
+        for row in _document_sentences(doc_id, lang, text or "", set(boilerplate or ()), config):
+            for values, value in zip(batch.values(), row, strict=True):
+                values.append(value)
+            if len(batch["sent_id"]) >= size:
+                yield pl.DataFrame(batch, schema=schema)
+                made = True
+                batch = {name: [] for name in schema}
+    if batch["sent_id"] or not made:
+        yield pl.DataFrame(batch, schema=schema)
+
+
+def _document_sentences(
+    doc_id: str, lang: str, text: str, flagged: set[int], config: SegmentConfig
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of one document's sentences, in the order of :data:`alinea.schema.SENTENCES`."""
+    offset = idx = 0
+    for para, paragraph in enumerate(text.split("\n")):
+        flag = para in flagged  # a credit line or cross-link stays one unsplit sentence
+        if flag:
+            spans = [_strip_span(paragraph, 0, len(paragraph))] if paragraph.strip() else []
+        else:
+            spans = split_sentences(paragraph, lang, repair=config.repair)
+        for start, end in spans:
+            a, b = offset + start, offset + end
+            yield (f"{doc_id}:{idx}", doc_id, lang, para, idx, text[a:b], a, b, flag)
+            idx += 1
+        offset += len(paragraph) + 1

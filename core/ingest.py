@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -19,10 +20,11 @@ from alinea import boilerplate, langid
 from alinea.config import MiB, changed_fields, check_range, runtime
 from alinea.engine import Progress
 from alinea.errors import EmptyInputError, InputFormatError, InputNotFoundError, LanguageError
-from alinea.readers import SUFFIXES, RawDocument, parse_jsonl, parse_lines, read_text
+from alinea.readers import SUFFIXES, RawDocument, parse_jsonl, parse_lines, read_lines
 from alinea.schema import DOCUMENTS, check_frame, polars_schema
 
 METHOD_ID = "ingest.v1"
+ROW_BATCH_CHARS = 1 << 25  # characters of document text turned into a frame at a time
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +122,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[InputFile], list[Skipped]]:
             for p in path.rglob("*")
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
-        supported = [p for p in candidates if p.suffix.lower() in SUFFIXES]
+        supported = {p for p in candidates if p.suffix.lower() in SUFFIXES}  # a set: p in it
         if not supported:
             raise EmptyInputError(
                 path, f"directory has no {', '.join(SUFFIXES)} files", "point at the documents"
@@ -140,25 +142,39 @@ def discover(paths: Sequence[Path]) -> tuple[list[InputFile], list[Skipped]]:
     return files, skipped
 
 
-def _read(file: InputFile, config: IngestConfig) -> tuple[list[RawDocument], bytes]:
+def _read(file: InputFile, config: IngestConfig, digest: Any = None) -> Iterator[RawDocument]:
+    """The documents of one file, read line by line (``digest`` gets the file's size and
+    bytes)."""
     path = file.path
-    text, data = read_text(path, config.max_file_bytes)
+    if digest is not None:
+        digest.update(f"{file.source}\0{path.stat().st_size}\0".encode())
+    lines = read_lines(path, config.max_file_bytes, digest)
     if path.suffix.lower() == ".jsonl":
-        return parse_jsonl(text, path, file.doc_id, file.source), data
-    document = parse_lines(text, file.doc_id, file.source, markdown=path.suffix.lower() == ".md")
+        yield from parse_jsonl(lines, path, file.doc_id, file.source)
+        return
+    document = parse_lines(lines, file.doc_id, file.source, markdown=path.suffix.lower() == ".md")
     if not document.paragraphs:
         raise EmptyInputError(path, "no text left after removing markup", "remove it or add text")
-    return [document], data
+    yield document
 
 
-def _choose_langs(detected: list[tuple[RawDocument, langid.Detection]]) -> tuple[str, str]:
+@dataclass(frozen=True)
+class _Seen:
+    """What ingest keeps of a document while it reads the others."""
+
+    source: str
+    detection: langid.Detection
+    chars: int
+
+
+def _choose_langs(detected: list[_Seen]) -> tuple[str, str]:
     """The two languages with the most documents (then the most text), for ``--langs`` auto."""
     docs: Counter[str] = Counter()
     chars: Counter[str] = Counter()
-    for document, detection in detected:
-        if detection.lang is not None:
-            docs[detection.lang] += 1
-            chars[detection.lang] += sum(map(len, document.paragraphs))
+    for seen in detected:
+        if seen.detection.lang is not None:
+            docs[seen.detection.lang] += 1
+            chars[seen.detection.lang] += seen.chars
     ranked = sorted(docs, key=lambda lang: (-docs[lang], -chars[lang], lang))
     if len(ranked) < 2:
         found = ", ".join(ranked) or "none"
@@ -192,10 +208,55 @@ def _document_row(document: RawDocument, detection: langid.Detection) -> dict[st
     }
 
 
+def _detect(document: RawDocument) -> langid.Detection:
+    """The document's language: the one its input declares, else lingua's guess."""
+    if document.lang:  # a language declared in the input wins over the guess
+        declared = document.lang.lower()
+        return langid.Detection(declared, langid.language_name(declared), 1.0)
+    return langid.detect_paragraphs(document.paragraphs)
+
+
+class _Rows:
+    """Document rows gathered into frames of about ``ROW_BATCH_CHARS`` characters of text (a
+    row's Python strings live only until its batch becomes a frame)."""
+
+    def __init__(self) -> None:
+        self.frames: list[pl.DataFrame] = []
+        self.indexes: list[int] = []  # index in reading order of every row
+        self._rows: list[dict[str, object]] = []
+        self._chars = 0
+
+    def add(self, index: int, row: dict[str, object]) -> None:
+        self.indexes.append(index)
+        self._rows.append(row)
+        self._chars += len(str(row["text"]))
+        if self._chars >= ROW_BATCH_CHARS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            schema = polars_schema(DOCUMENTS)
+            self.frames.append(pl.DataFrame(self._rows, schema=schema, orient="row"))
+        self._rows, self._chars = [], 0
+
+    def frame(self, keep: set[int]) -> pl.DataFrame:
+        """The rows of the documents ``keep`` (reading indexes), in one chunk."""
+        self._flush()
+        frame = (
+            pl.concat(self.frames) if self.frames else pl.DataFrame(schema=polars_schema(DOCUMENTS))
+        )
+        mask = pl.Series([index in keep for index in self.indexes], dtype=pl.Boolean)
+        self.frames = []
+        return frame.filter(mask).rechunk()
+
+
 def ingest(
     paths: Sequence[Path], config: IngestConfig, progress: Progress | None = None
 ) -> IngestResult:
     """Read every input, identify languages, flag boilerplate, build the ``documents`` frame.
+
+    Files are read line by line and each document becomes its row as soon as it is read, so
+    ingest holds the documents' text once (plus one batch of rows), never a whole file twice.
 
     Args:
         paths: files and directories given by the user.
@@ -211,14 +272,13 @@ def ingest(
     """
     files, skipped = discover(paths)
     digest = hashlib.sha256()
-    detected: list[tuple[RawDocument, langid.Detection]] = []
+    detected: list[_Seen] = []
     origin: dict[str, str] = {}
+    rows = _Rows()
     for done, file in enumerate(files, start=1):
-        documents, data = _read(file, config)
-        logger.debug("read %s: %d documents, %d bytes", file.source, len(documents), len(data))
-        digest.update(f"{file.source}\0{len(data)}\0".encode())
-        digest.update(data)
-        for document in documents:
+        count = 0
+        for document in _read(file, config, digest):
+            count += 1
             if document.doc_id in origin:
                 raise InputFormatError(
                     file.path,
@@ -226,39 +286,46 @@ def ingest(
                     "give every document a unique id (file name or `id`)",
                 )
             origin[document.doc_id] = document.source
-            detection = langid.detect("\n".join(document.paragraphs))
-            if document.lang:  # a language declared in the input wins over the guess
-                declared = document.lang.lower()
-                detection = langid.Detection(declared, langid.language_name(declared), 1.0)
-            detected.append((document, detection))
+            detection = _detect(document)
+            chars = sum(map(len, document.paragraphs))
+            detected.append(_Seen(document.source, detection, chars))
+            if _usable(detection, config) and (
+                not config.langs or detection.lang in config.langs
+            ):  # the other rows are never kept: not read into a frame either
+                rows.add(len(detected) - 1, _document_row(document, detection))
+        logger.debug("read %s: %d documents", file.source, count)
         if progress:
             progress("ingest", done, len(files))
 
-    langs = config.langs or _choose_langs(
-        [(d, det) for d, det in detected if det.confidence >= config.min_lang_confidence]
-    )
-    rows = []
-    for document, detection in detected:
-        if detection.lang is None or detection.confidence < config.min_lang_confidence:
-            skipped.append(Skipped(document.source, "language unclear (too short or mixed)"))
+    langs = config.langs or _choose_langs([d for d in detected if _usable(d.detection, config)])
+    keep: set[int] = set()
+    for index, seen in enumerate(detected):
+        detection = seen.detection
+        if not _usable(detection, config):
+            skipped.append(Skipped(seen.source, "language unclear (too short or mixed)"))
         elif detection.lang not in langs:
             found = f"{detection.name} ({detection.lang})"
             reason = f"language is {found}, not one of {', '.join(langs)}"
-            skipped.append(Skipped(document.source, reason))
+            skipped.append(Skipped(seen.source, reason))
         else:
-            rows.append(_document_row(document, detection))
-    if not rows:
+            keep.add(index)
+    if not keep:
         raise LanguageError(
             f"no document is in {' or '.join(langs)}; check --langs or the inputs "
             f"({len(skipped)} skipped)"
         )
-    frame = pl.DataFrame(rows, schema=polars_schema(DOCUMENTS), orient="row").sort("doc_id")
+    frame = rows.frame(keep).sort("doc_id")
     return IngestResult(
         documents=check_frame(frame, DOCUMENTS, "ingest"),
         langs=(langs[0], langs[1]),
         skipped=tuple(skipped),
         input_digest=digest.hexdigest()[:16],
     )
+
+
+def _usable(detection: langid.Detection, config: IngestConfig) -> bool:
+    """Whether a detection is confident enough to keep its document."""
+    return detection.lang is not None and detection.confidence >= config.min_lang_confidence
 
 
 def ingest_file(path: Path, lang: str, config: IngestConfig) -> pl.DataFrame:
@@ -271,7 +338,7 @@ def ingest_file(path: Path, lang: str, config: IngestConfig) -> pl.DataFrame:
     if path.is_dir():
         raise InputFormatError(path, "is a directory", "give a file (build reads directories)")
     (file,), _ = discover([path])
-    documents, _ = _read(file, config)
+    documents = list(_read(file, config))
     if len(documents) != 1:
         raise InputFormatError(
             path, f"holds {len(documents)} documents", "give one document per file, or use build"

@@ -8,6 +8,7 @@ high-accuracy mode loads every n-gram model of every language for short texts (~
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 
 METHOD_ID = "lingua.v1"
 MAX_CHARS = 4000  # a few paragraphs identify a language; longer texts only cost time
+# lingua's confidences vary in their last bits from call to call (0.9999991576441818 or ...816
+# for one text): rounded, a document's lang_confidence is the same in every build
+CONFIDENCE_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,20 @@ def detect(text: str) -> Detection:
     if not values or values[0].value <= 0.0:
         return Detection(None, "unknown", 0.0)
     best = values[0]
+    confidence = round(float(best.value), CONFIDENCE_DIGITS)
     return Detection(
-        best.language.iso_code_639_1.name.lower(), best.language.name.title(), float(best.value)
+        best.language.iso_code_639_1.name.lower(), best.language.name.title(), confidence
     )
+
+
+def detect_paragraphs(paragraphs: Iterable[str]) -> Detection:
+    """:func:`detect` of the paragraphs joined by newlines, joining only the first
+    ``MAX_CHARS`` characters that it reads (a sample, whatever the document's size)."""
+    head: list[str] = []
+    size = -1  # length of "\n".join(head)
+    for paragraph in paragraphs:
+        head.append(paragraph)
+        size += len(paragraph) + 1
+        if size >= MAX_CHARS:
+            break
+    return detect("\n".join(head))

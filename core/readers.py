@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alinea.errors import (
     BinaryInputError,
     EmptyInputError,
     EncodingError,
+    InputError,
     InputFormatError,
     InputTooLargeError,
 )
@@ -22,6 +25,7 @@ from alinea.text import normalise, squeeze
 
 SUFFIXES = (".txt", ".md", ".jsonl")
 _BINARY_PROBE = 8192
+CHUNK_BYTES = 1 << 20  # bytes read at a time by read_lines
 _CONTROL_CHARS = set(range(0, 32)) - {9, 10, 12, 13}
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
@@ -46,42 +50,163 @@ class RawDocument:
     dropped_duplicate: int = 0
 
 
-def read_text(path: Path, max_bytes: int) -> tuple[str, bytes]:
-    """Read a UTF-8 text file (BOM tolerated) and return it NFC-normalised with its raw bytes.
-
-    Raises:
-        InputTooLargeError, EmptyInputError, BinaryInputError, EncodingError.
-    """
-    size = path.stat().st_size
+def _check_size(path: Path, size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise InputTooLargeError(
             path,
             f"file is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit",
             "split it into smaller files or raise --max-file-mb",
         )
+
+
+def _looks_binary(probe: bytes) -> bool:
+    """Whether the first bytes of a file hold a NUL or more than 5% control characters."""
+    controls = sum(byte in _CONTROL_CHARS for byte in probe)
+    return b"\x00" in probe or controls > len(probe) // 20
+
+
+def _binary_error(path: Path) -> BinaryInputError:
+    return BinaryInputError(
+        path, "file holds binary data, not text", "give .txt, .md or .jsonl files in UTF-8"
+    )
+
+
+def _encoding_error(path: Path, data: bytes, err: UnicodeDecodeError, base: int) -> EncodingError:
+    """The error of an invalid byte at ``err.start`` of ``data``, which starts at file offset
+    ``base``."""
+    bad = data[err.start : err.end]
+    return EncodingError(
+        path,
+        f"not valid UTF-8 at byte {base + err.start} ({bad!r})",
+        "convert it, e.g. `iconv -f latin1 -t utf-8`",
+    )
+
+
+def read_text(path: Path, max_bytes: int) -> tuple[str, bytes]:
+    """Read a UTF-8 text file (BOM tolerated) and return it NFC-normalised with its raw bytes.
+
+    For large inputs prefer :func:`read_lines`, which holds one chunk at a time.
+
+    Raises:
+        InputTooLargeError, EmptyInputError, BinaryInputError, EncodingError.
+    """
+    _check_size(path, path.stat().st_size, max_bytes)
     data = path.read_bytes()
     if not data.strip():
         raise EmptyInputError(path, "file is empty", "remove it or add text")
-    probe = data[:_BINARY_PROBE]
-    controls = sum(byte in _CONTROL_CHARS for byte in probe)
-    if b"\x00" in probe or controls > len(probe) // 20:
-        raise BinaryInputError(
-            path, "file holds binary data, not text", "give .txt, .md or .jsonl files in UTF-8"
-        )
+    if _looks_binary(data[:_BINARY_PROBE]):
+        raise _binary_error(path)
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
         text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as err:
-        offset = err.start + bom
-        raise EncodingError(
-            path,
-            f"not valid UTF-8 at byte {offset} ({data[offset : offset + err.end - err.start]!r})",
-            "convert it, e.g. `iconv -f latin1 -t utf-8`",
-        ) from None
+        raise _encoding_error(path, data[bom:], err, bom) from None
     return normalise(text), data
 
 
-def keep_paragraphs(lines: list[str]) -> tuple[list[str], int, int]:
+def _complete(data: bytes) -> int:
+    """Length of the longest prefix of ``data`` that does not end inside a UTF-8 sequence."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:  # ASCII: complete
+            return len(data) - back + 1
+        if byte >= 0xC0:  # a lead byte: complete when its sequence fits
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(data) if need <= back else len(data) - back
+    return len(data)  # only continuation bytes: let the decoder report them
+
+
+def read_lines(
+    path: Path, max_bytes: int, digest: Any = None, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[str]:
+    """The lines of a UTF-8 text file (BOM tolerated), each NFC-normalised, read one chunk at a
+    time: the lines of ``read_text(path, max_bytes)[0].splitlines()``, with the same errors,
+    but never the whole file in memory.
+
+    Args:
+        path: the file.
+        max_bytes: a larger file is refused before anything is read.
+        digest: a ``hashlib`` object, updated with every byte of the file (BOM included).
+        chunk_bytes: bytes read at a time.
+
+    Raises:
+        InputTooLargeError, EmptyInputError, BinaryInputError, EncodingError (an encoding error
+        is raised when the reader reaches it: the lines before it have been yielded).
+    """
+    for line in _split_lines(_decoded(path, max_bytes, digest, chunk_bytes)):
+        yield normalise(line)
+
+
+def _decoded(path: Path, max_bytes: int, digest: Any, chunk_bytes: int) -> Iterator[str]:
+    """The text of a file, chunk by chunk, checked as :func:`read_text` checks it."""
+    size = path.stat().st_size
+    _check_size(path, size, max_bytes)
+    with path.open("rb") as handle:
+        # never more than the file holds: a read allocates its whole size first
+        chunk = handle.read(max(min(chunk_bytes, size), _BINARY_PROBE))
+        if not chunk.strip():  # blank so far: empty unless something follows
+            if not any(more.strip() for more in iter(lambda: handle.read(chunk_bytes), b"")):
+                raise EmptyInputError(path, "file is empty", "remove it or add text")
+            handle.seek(len(chunk))
+        if _looks_binary(chunk[:_BINARY_PROBE]):
+            raise _binary_error(path)
+        bom = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
+        offset = bom  # file offset of `pending`
+        pending = b""  # bytes after the last complete character
+        total = 0
+        while chunk:
+            total += len(chunk)
+            if total > size:
+                raise _changed(path)
+            if digest is not None:
+                digest.update(chunk)
+            data = pending + (chunk[bom:] if total == len(chunk) else chunk)
+            cut = _complete(data)
+            try:
+                yield data[:cut].decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise _encoding_error(path, data, err, offset) from None
+            pending, offset = data[cut:], offset + cut
+            chunk = handle.read(min(chunk_bytes, size - total) if total < size else 1)
+    try:
+        pending.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise _encoding_error(path, pending, err, offset) from None
+    if total != size:
+        raise _changed(path)
+
+
+def _changed(path: Path) -> InputError:
+    return InputError(path, "file changed while it was read", "read it when it is complete")
+
+
+def _split_lines(chunks: Iterable[str]) -> Iterator[str]:
+    """``"".join(chunks).splitlines()``, one line at a time (a line may span chunks)."""
+    parts: list[str] = []  # the line so far, no line break seen yet
+    after_cr = False  # the last line ended with "\r": a "\n" starting the next chunk ends it too
+    for text in chunks:
+        if not text:
+            continue
+        if after_cr and text[0] == "\n":
+            text = text[1:]
+        after_cr = False
+        pieces = text.splitlines(keepends=True)
+        for k, piece in enumerate(pieces):
+            line = piece.splitlines()[0]
+            if line == piece and k == len(pieces) - 1:  # no line break: goes on
+                parts.append(piece)
+                after_cr = False
+                break
+            if parts:
+                line = "".join(parts) + line
+                parts = []
+            yield line
+            after_cr = piece.endswith("\r")
+    if parts:
+        yield "".join(parts)
+
+
+def keep_paragraphs(lines: Iterable[str]) -> tuple[list[str], int, int]:
     """Strip lines, drop blank ones and exact repeats of an earlier paragraph.
 
     Returns:
@@ -112,16 +237,26 @@ def _markdown_line(line: str) -> str:
     return _MD_EMPHASIS.sub(r"\2", text)
 
 
-def parse_lines(text: str, doc_id: str, source: str, markdown: bool) -> RawDocument:
-    """A ``.txt`` or ``.md`` file: one paragraph per line; a leading ``#`` heading is the title."""
-    lines = text.splitlines()
-    title = None
-    if markdown:
-        first = next((line for line in lines if line.strip()), "")
-        heading = _MD_HEADING.match(first)
-        title = heading.group(2) if heading and len(heading.group(1)) == 1 else None
-        lines = [_markdown_line(line) for line in lines]
-    paragraphs, blank, duplicate = keep_paragraphs(lines)
+def parse_lines(
+    lines: Iterable[str] | str, doc_id: str, source: str, markdown: bool
+) -> RawDocument:
+    """A ``.txt`` or ``.md`` file (its text, or its lines as :func:`read_lines` yields them):
+    one paragraph per line; a leading ``#`` heading is the title."""
+    title: str | None = None
+
+    def plain(lines: Iterable[str]) -> Iterator[str]:
+        nonlocal title
+        first = True
+        for line in lines:
+            if first and line.strip():
+                first = False
+                heading = _MD_HEADING.match(line)
+                title = heading.group(2) if heading and len(heading.group(1)) == 1 else None
+            yield _markdown_line(line)
+
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    paragraphs, blank, duplicate = keep_paragraphs(plain(lines) if markdown else lines)
     return RawDocument(doc_id, source, paragraphs, title, None, None, None, blank, duplicate)
 
 
@@ -136,15 +271,19 @@ def _optional_str(record: dict[str, object], key: str, path: Path, lineno: int) 
     return str(value).strip() or None
 
 
-def parse_jsonl(text: str, path: Path, stem: str, source: str) -> list[RawDocument]:
-    """A ``.jsonl`` file: one JSON object per line with ``text`` (required) and optional
+def parse_jsonl(
+    lines: Iterable[str] | str, path: Path, stem: str, source: str
+) -> Iterator[RawDocument]:
+    """The documents of a ``.jsonl`` file (its text, or its lines as :func:`read_lines` yields
+    them), one at a time: one JSON object per line with ``text`` (required) and optional
     ``id``, ``lang``, ``title``, ``url``, ``date``.
 
     Raises:
         InputFormatError: a line that is not a JSON object or has no usable ``text``.
+        EmptyInputError: no JSON line at all (once every line is read).
     """
-    documents = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    found = False
+    for lineno, line in enumerate(lines.splitlines() if isinstance(lines, str) else lines, start=1):
         if not line.strip():
             continue
         try:
@@ -162,19 +301,17 @@ def parse_jsonl(text: str, path: Path, stem: str, source: str) -> list[RawDocume
             )
         doc_id = _optional_str(record, "id", path, lineno) or f"{stem}-{lineno}"
         paragraphs, blank, duplicate = keep_paragraphs(body.splitlines())
-        documents.append(
-            RawDocument(
-                doc_id=doc_id,
-                source=f"{source}#L{lineno}",
-                paragraphs=paragraphs,
-                title=_optional_str(record, "title", path, lineno),
-                url=_optional_str(record, "url", path, lineno),
-                date=_optional_str(record, "date", path, lineno),
-                lang=_optional_str(record, "lang", path, lineno),
-                dropped_blank=blank,
-                dropped_duplicate=duplicate,
-            )
+        found = True
+        yield RawDocument(
+            doc_id=doc_id,
+            source=f"{source}#L{lineno}",
+            paragraphs=paragraphs,
+            title=_optional_str(record, "title", path, lineno),
+            url=_optional_str(record, "url", path, lineno),
+            date=_optional_str(record, "date", path, lineno),
+            lang=_optional_str(record, "lang", path, lineno),
+            dropped_blank=blank,
+            dropped_duplicate=duplicate,
         )
-    if not documents:
+    if not found:
         raise EmptyInputError(path, "no JSON lines", "remove it or add documents")
-    return documents

@@ -11,7 +11,7 @@ words is also seen capitalised inside a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -91,25 +91,45 @@ def _raw(
     return out, spans
 
 
-def _name_pairs(sentences: Iterable[list[Token]]) -> set[tuple[str, str]]:
-    """Folded (capitalised stop word, capitalised word) pairs seen inside sentences."""
-    pairs: set[tuple[str, str]] = set()
-    for toks in sentences:
-        for a, b in pairwise(toks):
-            if a.stop and a.cap and not a.initial and b.word and b.cap:
-                pairs.add((_shape(a.text)[3], _shape(b.text)[3]))
-    return pairs
+def _name_pairs(toks: Sequence[Token]) -> Iterator[tuple[str, str]]:
+    """Folded (capitalised stop word, capitalised word) pairs seen inside one sentence."""
+    for a, b in pairwise(toks):
+        if a.stop and a.cap and not a.initial and b.word and b.cap:
+            yield _shape(a.text)[3], _shape(b.text)[3]
 
 
-def analyse(
-    rows: Iterable[tuple[str, str, str]], stops: frozenset[str], max_acronym_len: int
-) -> list[Sentence]:
-    """Tokenise and analyse ``(sent_id, doc_id, text)`` rows."""
-    raw = [(row, *_raw(row[2], stops, max_acronym_len)) for row in rows]
-    pairs = _name_pairs(toks for _, toks, _ in raw)
-    lowercase = {t.text for _, toks, _ in raw for t in toks if t.text[:1].islower()}
-    sentences = []
-    for (sent_id, doc_id, text), toks, spans in raw:
+class Analysis:
+    """The analysed sentences of ``(sent_id, doc_id, text)`` rows, one at a time.
+
+    Casing evidence is corpus-wide (capitalised name pairs seen inside sentences, words seen in
+    lowercase), so the constructor reads every row once to collect it, together with the folded
+    word parts of the corpus (:attr:`words`, for the plural rules of the candidates); iterating
+    tokenises each row again and yields its :class:`Sentence`. Only one sentence's tokens are
+    held at a time, whatever the corpus.
+    """
+
+    def __init__(
+        self, rows: Sequence[tuple[str, str, str]], stops: frozenset[str], max_acronym_len: int
+    ) -> None:
+        self.rows = rows
+        self._stops, self._max_acronym_len = stops, max_acronym_len
+        pairs: set[tuple[str, str]] = set()
+        lowercase: set[str] = set()
+        words: set[str] = set()
+        for _, _, text in rows:
+            toks, _ = _raw(text, stops, max_acronym_len)
+            pairs.update(_name_pairs(toks))
+            lowercase.update(t.text for t in toks if t.text[:1].islower())
+            words.update(p for t in toks if t.word for p in _shape(t.text)[3].split("-"))
+        self.pairs, self.lowercase, self.words = pairs, lowercase, words
+
+    def __iter__(self) -> Iterator[Sentence]:
+        for sent_id, doc_id, text in self.rows:
+            toks, spans = _raw(text, self._stops, self._max_acronym_len)
+            yield Sentence(sent_id, doc_id, text, self._marked(toks), tuple(spans))
+
+    def _marked(self, toks: list[Token]) -> tuple[Token, ...]:
+        """The tokens with ``capstop`` and ``cased`` set from the corpus-wide evidence."""
         marked = []
         for i, t in enumerate(toks):
             nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -119,10 +139,17 @@ def analyse(
                 and _shape(t.text)[0] >= 2
                 and (
                     not t.initial
-                    or (nxt is not None and (_shape(t.text)[3], _shape(nxt.text)[3]) in pairs)
+                    or (nxt is not None and (_shape(t.text)[3], _shape(nxt.text)[3]) in self.pairs)
                 )
             )
-            forced = t.initial and t.text[:1].lower() + t.text[1:] in lowercase
+            forced = t.initial and t.text[:1].lower() + t.text[1:] in self.lowercase
             marked.append(t._replace(capstop=capstop, cased=t.cap and not forced))
-        sentences.append(Sentence(sent_id, doc_id, text, tuple(marked), tuple(spans)))
-    return sentences
+        return tuple(marked)
+
+
+def analyse(
+    rows: Sequence[tuple[str, str, str]], stops: frozenset[str], max_acronym_len: int
+) -> list[Sentence]:
+    """Tokenise and analyse ``(sent_id, doc_id, text)`` rows (all of them in a list; for large
+    corpora iterate over an :class:`Analysis`)."""
+    return list(Analysis(rows, stops, max_acronym_len))

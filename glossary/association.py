@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -72,7 +72,7 @@ def _spelled(c: Candidate, lang: str) -> str:
     return _spelled_key(c.key, lang)
 
 
-@cache
+@lru_cache(maxsize=1 << 18)  # bounded: a corpus has as many keys as it has n-grams
 def _spelled_key(key: str, lang: str) -> str:
     return " ".join(spelling(w, lang) for w in key.split(" "))
 
@@ -200,7 +200,7 @@ def _letters(c: Candidate) -> str:
     return acronym_letters(c.form) if c.type == "acronym" else ""
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def _has_acronym(form: str) -> bool:
     return any(is_acronym(w) for w in form.split())
 

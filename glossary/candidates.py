@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from alinea.glossary.acronyms import acronym_letters, find_expansions, initials
-from alinea.glossary.analysis import Sentence, Token, analyse
+from alinea.glossary.analysis import Analysis, Sentence, Token
 from alinea.glossary.generality import base_language
 from alinea.glossary.inflection import singular
 from alinea.glossary.stopwords import stopwords
@@ -58,7 +58,7 @@ class CandidateConfig:
     extra_stopwords: frozenset[str] = frozenset()  # added to the package's list (folded)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A term candidate of one language."""
 
@@ -74,13 +74,13 @@ class Candidate:
     expansion: str | None  # acronyms: the expansion the text gives
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     # (surface, initial, first word seen in lowercase elsewhere) -> occurrences
     surfaces: Counter[tuple[str, bool, bool]] = field(default_factory=Counter)
     freq: int = 0
-    docs: set[str] = field(default_factory=set)
-    sent_ids: dict[str, int] = field(default_factory=dict)  # sent_id -> input position
+    docs: list[str] = field(default_factory=list)  # its documents (a repeat in a row dropped)
+    sents: list[int] = field(default_factory=list)  # input positions of its sentences, ascending
     capitalised: int = 0
     evidence: int = 0
     acronym: int = 0
@@ -88,8 +88,8 @@ class _Group:
     def merge(self, other: _Group) -> None:
         self.surfaces.update(other.surfaces)
         self.freq += other.freq
-        self.docs |= other.docs
-        self.sent_ids.update(other.sent_ids)
+        self.docs += other.docs
+        self.sents = sorted(set(self.sents) | set(other.sents))
         self.capitalised += other.capitalised
         self.evidence += other.evidence
         self.acronym += other.acronym
@@ -113,9 +113,10 @@ def _spans(toks: Sequence[Token], max_n: int) -> Iterator[tuple[int, int]]:
 
 
 def _occurrences(
-    sentences: Sequence[Sentence], lang: str, config: CandidateConfig
-) -> dict[str, _Group]:
-    vocabulary = {p for s in sentences for t in s.tokens if t.word for p in fold(t.text).split("-")}
+    sentences: Iterable[Sentence], vocabulary: set[str], lang: str, config: CandidateConfig
+) -> tuple[dict[str, _Group], list[tuple[str, str]]]:
+    """The groups of every n-gram, by key, and the acronym expansions the text gives (folded
+    acronym, expansion), both in the order they occur."""
     parts: dict[tuple[str, bool, bool], tuple[str, ...]] = {}
 
     def key_parts(t: Token) -> tuple[str, ...]:
@@ -128,22 +129,36 @@ def _occurrences(
         return parts[cached]
 
     groups: dict[str, _Group] = {}
+    expansions: list[tuple[str, str]] = []
     for n, s in enumerate(sentences):
+        token_keys: list[str] = []  # each token's key parts, joined (filled as spans need them)
         for i, j in _spans(s.tokens, config.max_n):
             span = s.tokens[i:j]
-            key = " ".join(p for t in span for p in key_parts(t))
-            g = groups.setdefault(key, _Group())
+            while len(token_keys) < j:
+                token_keys.append(" ".join(key_parts(s.tokens[len(token_keys)])))
+            key = " ".join(token_keys[i:j])
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = _Group()
             content = [t for t in span if t.word and (not t.stop or t.capstop)]
             capitalised = all(t.cased for t in content)
             first = span[0]
             g.surfaces[s.surface(i, j), first.initial, first.cap and not first.cased] += 1
             g.freq += 1
-            g.docs.add(s.doc_id)
-            g.sent_ids[s.sent_id] = n
+            if not g.docs or g.docs[-1] != s.doc_id:
+                g.docs.append(s.doc_id)
+            if not g.sents or g.sents[-1] != n:
+                g.sents.append(n)
             g.capitalised += capitalised
             g.evidence += capitalised and (not span[0].initial or len(content) >= 2)
             g.acronym += j - i == 1 and span[0].acronym
-    return groups
+        acronyms = [i for i, t in enumerate(s.tokens) if t.acronym]
+        if acronyms:
+            stop_flags = [t.stop and not t.capstop for t in s.tokens]
+            texts = [t.text for t in s.tokens]
+            for k, start, end in find_expansions(texts, stop_flags, acronyms):
+                expansions.append((fold(texts[k]), s.surface(start, end)))
+    return groups, expansions
 
 
 def _merge_spacing(groups: dict[str, _Group]) -> dict[str, str]:
@@ -174,7 +189,7 @@ def c_value(freqs: dict[str, int], alias: dict[str, str], min_freq: int = 2) -> 
             for s in range(len(words) - n + 1)
             for sub in [" ".join(words[s : s + n])]
         }
-        for a in inside & kept.keys() - {b}:
+        for a in (inside - {b}) & kept.keys():  # not kept - {b}: a copy of every key per b
             nested_sum[a] += fb
             nested_count[a] += 1
     scores = {}
@@ -262,19 +277,13 @@ def extract_candidates(
                 seen.add((did, text.strip()))
                 rows.append((sid, did, text))
         sentences = rows
-    analysed = analyse(sentences, stops, config.max_acronym_len)
-    groups = _occurrences(analysed, base, config)
+    analysis = Analysis(sentences, stops, config.max_acronym_len)
+    groups, found = _occurrences(analysis, analysis.words, base, config)
     alias = _merge_spacing(groups)
     scores = c_value({k: g.freq for k, g in groups.items()}, alias, config.cvalue_min_freq)
-
     expansions: dict[str, Counter[str]] = {}
-    for s in analysed:
-        acronyms = [i for i, t in enumerate(s.tokens) if t.acronym]
-        stop_flags = [t.stop and not t.capstop for t in s.tokens]
-        texts = [t.text for t in s.tokens]
-        for k, start, end in find_expansions(texts, stop_flags, acronyms):
-            key = alias.get(fold(texts[k]), fold(texts[k]))
-            expansions.setdefault(key, Counter())[s.surface(start, end)] += 1
+    for acronym, surface in found:
+        expansions.setdefault(alias.get(acronym, acronym), Counter())[surface] += 1
 
     out = []
     for key, g in groups.items():
@@ -291,8 +300,8 @@ def extract_candidates(
                 type=kind,
                 variants=variants,
                 freq=g.freq,
-                docs=len(g.docs),
-                sent_ids=tuple(sorted(g.sent_ids, key=g.sent_ids.__getitem__)),
+                docs=len(set(g.docs)),
+                sent_ids=tuple(sentences[n][0] for n in g.sents),
                 termhood=round(scores.get(key, 0.0), 6),
                 expansion=min(given, key=lambda e: (-given[e], e)) if given else None,
             )

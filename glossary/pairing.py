@@ -229,21 +229,28 @@ def pair_terms(
 
     Returns:
         The kept entries (module docstring), sorted by score, then keys; and per language the
-        token spans of each candidate key in its sentences.
+        token spans in its sentences of each key some proposal has (the others are never
+        looked up).
     """
-    occurrences = (
-        lexicons[0].occurrences(sentences[0].items()),
-        lexicons[1].occurrences(sentences[1].items()),
-    )
     ev = gather(pairs, lexicons, config.max_phrase_len, config.cognate_floor, config.global_cognate)
     paired = _link(ev, lexicons, config)
+    alone = _alone(lexicons, paired)
+    # only the keys of proposals are ever looked up: the spans of the others (most of them
+    # seen once) are not kept
+    needed = [
+        {c.key for p in (*paired, *alone) if (c := p.sides[side]) is not None} for side in (0, 1)
+    ]
+    occurrences = (
+        lexicons[0].occurrences(sentences[0].items(), needed[0]),
+        lexicons[1].occurrences(sentences[1].items(), needed[1]),
+    )
     stops = tuple(stopwords(base_language(lex.lang)) for lex in lexicons)
 
     def order(p: Proposal) -> tuple[int, float, int, str, str]:
         keys = [c.key if c else "" for c in p.sides]
         return -occurrences_of(p, occurrences), -p.confidence, -words(p), keys[0], keys[1]
 
-    proposals = sorted(paired, key=order) + sorted(_alone(lexicons, paired), key=order)
+    proposals = sorted(paired, key=order) + sorted(alone, key=order)
     dropped: set[int] = set()
     for _ in range(MAX_ROUNDS):  # entries that do not recur must not block others: run again
         selection = Selection(occurrences, sentences, (stops[0], stops[1]), config.selection)

@@ -14,7 +14,7 @@ folded tokens and gets the candidate's grouping key (plurals and spacing variant
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from alinea.glossary.candidates import Candidate
@@ -106,9 +106,14 @@ class Lexicon:
     def spans(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, str]]:
         """``(start, end, key)`` of every candidate occurrence in a token sequence."""
         parts = [" ".join(p for p in fold(t).split("-") if p) for t in tokens]
+        surfaces = self.surfaces
         for i in range(len(tokens)):
+            surface = ""  # surface_key(tokens[i:j]), one token longer at each step
             for j in range(i + 1, min(len(tokens), i + self.max_len) + 1):
-                key = self.surfaces.get(" ".join(p for p in parts[i:j] if p))
+                part = parts[j - 1]
+                if part:
+                    surface = f"{surface} {part}" if surface else part
+                key = surfaces.get(surface)
                 if key is not None and not self._lowercase_acronym(tokens[i:j], key):
                     yield i, j, key
 
@@ -116,10 +121,14 @@ class Lexicon:
         """An acronym is never written in lowercase: ``de`` is not ``DE``."""
         return self.candidates[key].type == "acronym" and not tokens[0][:1].isupper()
 
-    def occurrences(self, sentences: Iterable[tuple[str, Sequence[str]]]) -> Occurrences:
-        """Token spans of every candidate in ``(sent_id, tokens)`` sentences, in input order."""
+    def occurrences(
+        self, sentences: Iterable[tuple[str, Sequence[str]]], keys: Container[str] | None = None
+    ) -> Occurrences:
+        """Token spans of every candidate (of the ``keys`` only, when given) in
+        ``(sent_id, tokens)`` sentences, in input order."""
         out: Occurrences = {}
         for sent_id, tokens in sentences:
             for i, j, key in self.spans(tokens):
-                out.setdefault(key, []).append((sent_id, i, j))
+                if keys is None or key in keys:
+                    out.setdefault(key, []).append((sent_id, i, j))
         return out

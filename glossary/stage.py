@@ -67,6 +67,13 @@ def aligned_pairs(
     return out
 
 
+def _tokens(rows: Sequence[Row]) -> dict[str, list[str]]:
+    """The tokens of each sentence, every distinct token string held once (a corpus repeats its
+    words: the lists hold references, not copies)."""
+    pool: dict[str, str] = {}
+    return {sid: [pool.setdefault(t, t) for t in tokenize(text)] for sid, _, text in rows}
+
+
 def term_id(src: Candidate | None, tgt: Candidate | None, langs: tuple[str, str]) -> str:
     """Stable id of a concept: a hash of the two grouping keys (valid as an XML id)."""
     keys = "|".join(
@@ -104,10 +111,7 @@ def build_glossary(
         Lexicon.of(langs[0], extract_candidates(rows[0], langs[0], config.candidates)),
         Lexicon.of(langs[1], extract_candidates(rows[1], langs[1], config.candidates)),
     )
-    tokens = (
-        {sid: tokenize(text) for sid, _, text in rows[0]},
-        {sid: tokenize(text) for sid, _, text in rows[1]},
-    )
+    tokens = (_tokens(rows[0]), _tokens(rows[1]))
     pairs = aligned_pairs(sentence_pairs, word_alignments, langs)
     logger.info(
         "glossary: %d %s and %d %s candidates",

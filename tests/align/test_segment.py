@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -10,7 +11,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from alinea.align import segment as segment_module
-from alinea.align.segment import METHOD_ID, SegmentConfig, segment_documents, split_sentences
+from alinea.align.segment import (
+    METHOD_ID,
+    SPACES,
+    SegmentConfig,
+    segment_documents,
+    sentence_batches,
+    split_sentences,
+)
 from alinea.schema import DOCUMENTS, SENTENCES, check_frame, polars_schema
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -328,3 +336,25 @@ def test_seeds() -> None:
     assert len(joined) == 1
     counts = {doc_id[:3]: n for doc_id, n in out.group_by("doc_id").len().iter_rows()}
     assert counts == SEED_COUNTS
+
+
+def test_spaces_table_is_every_isspace_character() -> None:
+    """sentencex sees the text with every space character as " " (one for one)."""
+    every = {code for code in range(sys.maxunicode + 1) if chr(code).isspace()}
+    assert set(SPACES) | {ord(" ")} == every
+
+
+@pytest.mark.parametrize("size", [1, 7, 76, 1000])
+def test_batches_of_sentences_give_the_same_frame(size: int) -> None:
+    docs = seed_documents()
+    whole = segment_documents(docs, SegmentConfig())
+    batches = list(sentence_batches(docs, SegmentConfig(), size))
+    assert [b.height for b in batches[:-1]] == [size] * (len(batches) - 1)
+    assert 0 < batches[-1].height <= size
+    assert pl.concat(batches).equals(whole)
+    assert whole.n_chunks() == 1  # published files do not depend on the batches
+
+
+def test_no_documents_give_one_empty_batch() -> None:
+    batches = list(sentence_batches(documents(), SegmentConfig()))
+    assert [b.height for b in batches] == [0]

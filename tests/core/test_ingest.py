@@ -152,3 +152,12 @@ def test_same_named_files_in_language_folders_build(tmp_path: Path, seeds_dir: P
         ("es/story", "es", "corpus/es/story.txt"),
         ("pt/story", "pt", "corpus/pt/story.txt"),
     ]
+
+
+def test_language_confidence_is_the_same_on_every_call() -> None:
+    """lingua's confidence varies in its last bits between calls; the rounded one does not."""
+    text = "\n".join([PT, ES, PT + " Outra vez."] * 3)
+    confidences = {detect(text).confidence for _ in range(20)}
+    assert len(confidences) == 1
+    (confidence,) = confidences
+    assert confidence == round(confidence, 6)

@@ -349,3 +349,37 @@ def test_invariants_on_random_sentences(sentences: list[list[str]]) -> None:
         assert c.freq >= len(c.sent_ids) >= 1 and c.termhood >= 0
         assert all(any(ch.isalpha() for ch in w) for w in (words[0], words[-1]))
         assert c.type == "name" or (fold(words[0]) not in stops and fold(words[-1]) not in stops)
+
+
+# --- bounded memory ---------------------------------------------------------------------------
+
+
+def test_sentences_are_analysed_one_at_a_time() -> None:
+    """An Analysis collects the corpus-wide casing evidence first, then yields one sentence at a
+    time: none is kept once the consumer has moved on."""
+    import gc
+
+    from alinea.glossary.analysis import Analysis, Sentence, analyse
+
+    rows = seed_rows()["es"]
+    analysis = Analysis(rows, stopwords("es"), 8)
+    seen = 0
+    for sentence in analysis:
+        seen += 1
+        del sentence
+        gc.collect()
+        assert not any(isinstance(o, Sentence) for o in gc.get_objects())
+    assert seen == len(rows)
+    assert list(Analysis(rows, stopwords("es"), 8)) == analyse(rows, stopwords("es"), 8)
+
+
+def test_documents_and_sentences_of_a_candidate_across_documents_and_spellings() -> None:
+    rows = [
+        ("s0", "d1", "Kim Jong-un chegou."),
+        ("s1", "d2", "O líder Kim Jong-un falou."),
+        ("s2", "d1", "Kim Jongun saiu."),  # d1 again, after d2; merged spelling
+        ("s3", "d2", "Kim Jong-un e Kim Jong-un."),
+    ]
+    found = {c.key: c for c in extract_candidates(rows, "pt")}
+    kim = found["kim jong un"]
+    assert (kim.freq, kim.docs, kim.sent_ids) == (5, 2, ("s0", "s1", "s2", "s3"))

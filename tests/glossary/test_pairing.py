@@ -315,3 +315,24 @@ def test_term_completed_by_an_acronym_is_kept() -> None:
     pairs = set(zip(g["pt"].to_list(), g["es"].to_list(), strict=True))
     assert ("casos de COVID-19", "casos de COVID-19") in pairs, pairs
     assert ("COVID-19", "COVID-19") in pairs
+
+
+def test_occurrences_are_kept_for_proposed_keys_only() -> None:
+    """Spans of candidates no proposal can use (seen once, unpaired) are never stored."""
+    from alinea.glossary.candidates import extract_candidates
+    from alinea.glossary.pairing import pair_terms
+    from alinea.glossary.phrases import Lexicon
+
+    rows = [
+        ("p0", "d0", "A cimeira de Pyongyang reuniu líderes."),
+        ("p1", "d1", "A cimeira de Pyongyang terminou ontem."),
+        ("p2", "d1", "Um relatório inédito saiu."),
+    ]
+    lexicons = (Lexicon.of("pt", extract_candidates(rows, "pt")), Lexicon.of("es", []))
+    tokens = ({sid: tokenize(text) for sid, _, text in rows}, {})
+    entries, (occurrences, _) = pair_terms(lexicons, tokens, [])
+    assert "cimeira de pyongyang" in occurrences
+    assert len(occurrences["cimeira de pyongyang"]) == 2
+    assert "relatorio inedito" in lexicons[0].candidates  # a candidate, but seen once
+    assert "relatorio inedito" not in occurrences
+    assert {e.src.key for e in entries if e.src} <= occurrences.keys()
