@@ -179,61 +179,15 @@ class WordAligner:
 
 
 def match_links(score: np.ndarray, matching: str) -> np.ndarray:
-    """simalign's matching on ``score``: a boolean matrix of the chosen links.
+    """simalign's matching on ``score``: a boolean matrix of the chosen links."""
+    from simalign import SentenceAligner  # heavy (torch); only the word stage pays for it
 
-    ``argmax`` and ``itermax`` are simalign's own algorithms written out here in numpy (the same
-    links: a test compares them with simalign's): importing simalign loads torch and
-    transformers (~400 MiB, seconds of CPU), which only ``match`` (networkx) and ``--word-model``
-    need.
-    """
     if matching == "argmax":
-        return _mutual_argmax(score)
+        forward, backward = SentenceAligner.get_alignment_matrix(score)
+        return np.asarray(forward * backward > 0)
     if matching == "itermax":
-        return _iter_max(score)
-    from simalign import SentenceAligner  # heavy (torch); only the match algorithm needs it
-
+        return np.asarray(SentenceAligner.iter_max(score) > 0)
     return np.asarray(SentenceAligner.get_max_weight_match(score) > 0)
-
-
-def _mutual_argmax(score: np.ndarray) -> np.ndarray:
-    """Cells that are the first maximum of their row and of their column (simalign's
-    ``get_alignment_matrix``, forward times backward)."""
-    m = score.shape[0]
-    best_col, best_row = score.argmax(axis=1), score.argmax(axis=0)
-    rows = np.arange(m)
-    mutual = best_row[best_col] == rows
-    chosen = np.zeros(score.shape, dtype=bool)
-    chosen[rows[mutual], best_col[mutual]] = True
-    return chosen
-
-
-def _iter_max(sim: np.ndarray, max_count: int = 2) -> np.ndarray:
-    """simalign's ``iter_max`` (alpha ratio 0.9), as a boolean matrix."""
-    alpha_ratio = 0.9
-    m, n = sim.shape
-    forward = np.eye(n)[sim.argmax(axis=1)]  # m x n
-    backward = np.eye(m)[sim.argmax(axis=0)]  # n x m
-    inter = forward * backward.transpose()
-    if min(m, n) <= 2:
-        return np.asarray(inter > 0)
-    count = 1
-    while count < max_count:
-        mask_x = 1.0 - np.tile(inter.sum(1)[:, np.newaxis], (1, n)).clip(0.0, 1.0)
-        mask_y = 1.0 - np.tile(inter.sum(0)[np.newaxis, :], (m, 1)).clip(0.0, 1.0)
-        mask = ((alpha_ratio * mask_x) + (alpha_ratio * mask_y)).clip(0.0, 1.0)
-        mask_zeros = 1.0 - ((1.0 - mask_x) * (1.0 - mask_y))
-        if mask_x.sum() < 1.0 or mask_y.sum() < 1.0:
-            mask *= 0.0
-            mask_zeros *= 0.0
-        new_sim = sim * mask
-        fwd = np.eye(n)[new_sim.argmax(axis=1)] * mask_zeros
-        bac = np.eye(m)[new_sim.argmax(axis=0)].transpose() * mask_zeros
-        new_inter = fwd * bac
-        if np.array_equal(inter + new_inter, inter):
-            break
-        inter = inter + new_inter
-        count += 1
-    return np.asarray(inter > 0)
 
 
 def grow_links(score: np.ndarray, chosen: np.ndarray, threshold: float) -> np.ndarray:

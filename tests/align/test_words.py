@@ -237,39 +237,3 @@ def test_bitext_format_errors_name_the_line() -> None:
     assert parse_bitext("a b ||| c\n\nd ||| \n", "x") == [(["a", "b"], ["c"]), ([], []), (["d"], [])]  # fmt: skip
     with pytest.raises(InputFormatError, match="line 2: expected"):
         parse_bitext("a ||| b\nno separator\n", "x")
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.integers(1, 7),
-    st.integers(1, 7),
-    st.integers(0, 2**32 - 1),
-    st.sampled_from([2, 5, 1000]),
-)
-def test_native_matchings_equal_simalign(m: int, n: int, seed: int, levels: int) -> None:
-    """argmax and itermax are simalign's algorithms without importing simalign (few levels:
-    many ties, which both must break the same way)."""
-    from simalign import SentenceAligner
-
-    from alinea.align.words.aligner import match_links
-
-    score = np.random.default_rng(seed).integers(0, levels, size=(m, n)) / levels
-    forward, backward = SentenceAligner.get_alignment_matrix(score)
-    assert np.array_equal(match_links(score, "argmax"), forward * backward > 0)
-    assert np.array_equal(match_links(score, "itermax"), SentenceAligner.iter_max(score) > 0)
-
-
-def test_default_matching_does_not_import_simalign() -> None:
-    """simalign loads torch and transformers; the build's default matching needs neither."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, numpy as np\n"
-        "from alinea.align.words import WordAligner\n"
-        "pairs = [('a casa verde'.split(), 'la casa verde'.split())] * 3\n"
-        "WordAligner('pt', 'es').fit(pairs).align(pairs)\n"
-        "print('simalign' in sys.modules, 'torch' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
