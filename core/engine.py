@@ -13,7 +13,7 @@ import hashlib
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -45,11 +45,14 @@ def shard_plan(keys: Sequence[str], shards: int) -> list[list[int]]:
 
 
 class Executor(Protocol):
-    """Maps ``fn(shared, item)`` over items; results in submission order."""
+    """Maps ``fn(shared, item)`` over items; results in submission order. Items mapped
+    again and again (the shards of an EM loop) are placed once with :meth:`scatter`."""
 
     workers: int
 
-    def map(self, fn: Callable[[S, T], R], shared: S, items: Sequence[T]) -> Iterator[R]: ...
+    def map(self, fn: Callable[[S, T], R], shared: S, items: Iterable[T]) -> Iterator[R]: ...
+
+    def scatter(self, items: Sequence[T]) -> list[T]: ...
 
 
 class SerialExecutor:
@@ -57,9 +60,13 @@ class SerialExecutor:
 
     workers = 1
 
-    def map(self, fn: Callable[[S, T], R], shared: S, items: Sequence[T]) -> Iterator[R]:
+    def map(self, fn: Callable[[S, T], R], shared: S, items: Iterable[T]) -> Iterator[R]:
         for item in items:
             yield fn(shared, item)
+
+    def scatter(self, items: Sequence[T]) -> list[T]:
+        """The items themselves: they are already where the tasks run."""
+        return list(items)
 
 
 def _call(fn: Callable[[Any, Any], Any], shared: Any, item: Any) -> Any:
@@ -75,7 +82,7 @@ class RayExecutor:
         self.workers = workers
         self._task = ray.remote(num_cpus=1)(_call)
 
-    def map(self, fn: Callable[[S, T], R], shared: S, items: Sequence[T]) -> Iterator[R]:
+    def map(self, fn: Callable[[S, T], R], shared: S, items: Iterable[T]) -> Iterator[R]:
         shared_ref = self._ray.put(shared)
         window: deque[Any] = deque()
         for item in items:
@@ -84,6 +91,11 @@ class RayExecutor:
                 yield self._result(window.popleft())
         while window:
             yield self._result(window.popleft())
+
+    def scatter(self, items: Sequence[T]) -> list[T]:
+        """The items in the object store, once: a task given one of these handles reads the
+        stored item (the handles stand in for the items, hence the type)."""
+        return [self._ray.put(item) for item in items]
 
     def _result(self, ref: Any) -> Any:
         """A task's result; its own error is raised as itself (Ray's error subclasses it), a

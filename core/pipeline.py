@@ -186,7 +186,7 @@ def build(
         )
         counts.append(f"{pairs.height} sentence pairs")
     with _stage("words", seconds, progress) as (counts, _):
-        links = align_words(pairs, langs, config.words)
+        links = align_words(pairs, langs, config.words, executor)
         counts.append(f"{int(links['links'].list.len().sum())} links")
     with _stage("glossary", seconds, progress) as (counts, _):
         glossary = build_glossary(sentences, pairs, links, langs, config.glossary)

@@ -14,20 +14,29 @@ column scoring at least ``grow_score`` is added while one of its two tokens has 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from alinea.align.words.base import pair_key
 from alinea.align.words.orthography import similarity_matrix
 from alinea.align.words.priors import SHIPPED, prior_file, prior_id
+from alinea.align.words.table import Parameters
 from alinea.align.words.translation import (
     AlignmentModel,
     LexicalCounts,
     TokenPair,
     TranslationConfig,
+    link_posteriors,
 )
 from alinea.config import changed_fields, check_choice, check_range
+from alinea.engine import Executor, SerialExecutor, shard_plan
+
+if TYPE_CHECKING:
+    from alinea.align.words.neural import SimalignEmbeddings
 
 MATCHINGS = ("argmax", "itermax", "match")
 # Pairs mined from comparable news are partial translations: more tokens have no counterpart.
@@ -128,54 +137,116 @@ class WordAligner:
         self.config = config or WordAlignConfig()
         self.prior = prior
         self._model: AlignmentModel | None = None
-        self._embeddings = None
         if self.config.model:
-            from alinea.align.words.neural import SimalignEmbeddings
+            embeddings(self.config.model, self.config.layer)  # a missing model fails here
 
-            self._embeddings = SimalignEmbeddings(self.config.model, self.config.layer)
-
-    def fit(self, pairs: Sequence[TokenPair]) -> WordAligner:
+    def fit(self, pairs: Sequence[TokenPair], executor: Executor | None = None) -> WordAligner:
         """Train the alignment model on ``pairs`` (include the pairs to align: EM learns from
-        them too)."""
+        them too); ``executor`` runs the shards' E-steps."""
         self._model = AlignmentModel(
             self.src_lang, self.tgt_lang, self.config.translation, self.config.agreement
-        ).fit(pairs, self.prior)
+        ).fit(pairs, self.prior, executor)
         return self
 
     def scores(self, pairs: Sequence[TokenPair]) -> list[np.ndarray]:
         """The ``(I, J)`` link score matrix of every pair."""
+        model = self._trained(pairs)
+        return link_scores(self._task(model), pairs, model.posteriors(pairs))
+
+    def align(
+        self, pairs: Sequence[TokenPair], executor: Executor | None = None
+    ) -> list[WordAlignment]:
+        """Links of every pair, in input order (an empty side gives no links); ``executor``
+        runs the shards of pairs (by a stable hash of each pair)."""
+        model = self._trained(pairs)
+        plan = shard_plan([pair_key(pair) for pair in pairs], self.config.translation.shards)
+        shards = (LinkShard([pairs[n] for n in items], model) for items in plan)
+        out: list[WordAlignment] = [WordAlignment([], [])] * len(pairs)
+        mapped = (executor or SerialExecutor()).map(link_shard, self._task(model), shards)
+        for items, links in zip(plan, mapped, strict=True):
+            for n, alignment in zip(items, links, strict=True):
+                out[n] = alignment
+        return out
+
+    def _trained(self, pairs: Sequence[TokenPair]) -> AlignmentModel:
         if self._model is None:
             self.fit(pairs)
         assert self._model is not None
-        cfg = self.config
-        out = []
-        for (src, tgt), (fwd, rev) in zip(pairs, self._model.posteriors(pairs), strict=True):
-            score = (fwd + rev) / 2
-            if cfg.orthography:
-                ortho = similarity_matrix(src, tgt, self.src_lang, self.tgt_lang)
-                score = (1 - cfg.orthography) * score + cfg.orthography * ortho
-            if self._embeddings is not None:
-                emb = self._embeddings.similarity(src, tgt)
-                score = (1 - cfg.model_weight) * score + cfg.model_weight * emb
-            out.append(np.clip(score, 0.0, 1.0))
-        return out
+        return self._model
 
-    def align(self, pairs: Sequence[TokenPair]) -> list[WordAlignment]:
-        """Links of every pair, in input order (an empty side gives no links)."""
-        return [self._choose(score) for score in self.scores(pairs)]
+    def _task(self, model: AlignmentModel) -> LinkTask:
+        return LinkTask((self.src_lang, self.tgt_lang), self.config, model.parameters())
 
-    def _choose(self, score: np.ndarray) -> WordAlignment:
-        if not score.size:
-            return WordAlignment([], [])
-        chosen = match_links(score, self.config.matching)
-        if self.config.add_score is not None:
-            chosen |= score >= self.config.add_score
-        chosen &= score >= self.config.min_score
-        if self.config.grow_score is not None:
-            chosen = grow_links(score, chosen, self.config.grow_score)
-        rows, cols = np.nonzero(chosen)
-        links = [(int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
-        return WordAlignment(links, [float(score[i, j]) for i, j in links])
+
+@dataclass(frozen=True)
+class LinkTask:
+    """What every shard of pairs to align shares: the languages, the settings and the
+    trained model's parameters."""
+
+    langs: tuple[str, str]
+    config: WordAlignConfig
+    parameters: tuple[Parameters, Parameters]
+
+
+class LinkShard:
+    """Some pairs to align, with the model's encoding of them (made on the driver, which
+    holds the vocabularies)."""
+
+    def __init__(self, pairs: list[TokenPair], model: AlignmentModel) -> None:
+        self.pairs = pairs
+        self.encoded = model.encode(pairs)
+
+
+def link_shard(task: LinkTask, shard: LinkShard) -> list[WordAlignment]:
+    """The links of one shard's pairs, in its order."""
+    posteriors = link_posteriors(task.parameters, shard.encoded)
+    scores = link_scores(task, shard.pairs, posteriors)
+    return [choose_links(score, task.config) for score in scores]
+
+
+def link_scores(
+    task: LinkTask,
+    pairs: Sequence[TokenPair],
+    posteriors: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> list[np.ndarray]:
+    """The ``(I, J)`` score matrix of every pair: the two directions' mean posterior, blended
+    with orthographic and embedding similarity where the settings ask for them."""
+    cfg = task.config
+    model = embeddings(cfg.model, cfg.layer) if cfg.model else None
+    out = []
+    for (src, tgt), (fwd, rev) in zip(pairs, posteriors, strict=True):
+        score = (fwd + rev) / 2
+        if cfg.orthography:
+            ortho = similarity_matrix(src, tgt, *task.langs)
+            score = (1 - cfg.orthography) * score + cfg.orthography * ortho
+        if model is not None:
+            emb = model.similarity(src, tgt)
+            score = (1 - cfg.model_weight) * score + cfg.model_weight * emb
+        out.append(np.clip(score, 0.0, 1.0))
+    return out
+
+
+def choose_links(score: np.ndarray, config: WordAlignConfig) -> WordAlignment:
+    """simalign's matching on ``score``, then the thresholds and the growing of the links."""
+    if not score.size:
+        return WordAlignment([], [])
+    chosen = match_links(score, config.matching)
+    if config.add_score is not None:
+        chosen |= score >= config.add_score
+    chosen &= score >= config.min_score
+    if config.grow_score is not None:
+        chosen = grow_links(score, chosen, config.grow_score)
+    rows, cols = np.nonzero(chosen)
+    links = [(int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
+    return WordAlignment(links, [float(score[i, j]) for i, j in links])
+
+
+@functools.lru_cache(maxsize=2)
+def embeddings(model: str, layer: int) -> SimalignEmbeddings:
+    """simalign's embeddings of a local model, loaded once per process."""
+    from alinea.align.words.neural import SimalignEmbeddings
+
+    return SimalignEmbeddings(model, layer)
 
 
 def match_links(score: np.ndarray, matching: str) -> np.ndarray:

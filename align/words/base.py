@@ -38,6 +38,9 @@ class TranslationConfig:
             its inflected forms, a frequent one hardly notices (0 = off).
         backoff_prefix: words are grouped by their first ``backoff_prefix`` characters (both
             sides; shorter words are their own group).
+        shards: the training pairs are split into this many shards by a stable hash of each
+            pair (:func:`pair_key`); each EM iteration sums the shards' expected counts in
+            shard order. The sums' last bits depend on the shards, never on the executor.
     """
 
     ibm1_iterations: int = 5
@@ -51,15 +54,22 @@ class TranslationConfig:
     cognate_min_similarity: float = 0.7
     backoff: float = 4.0
     backoff_prefix: int = 4
+    shards: int = 16
 
     def __post_init__(self) -> None:
         for name in ("ibm1_iterations", "hmm_iterations", "cognate_prior", "backoff"):
             check_range(name, getattr(self, name), 0)
-        for name in ("max_jump", "max_train_tokens", "batch_cells", "backoff_prefix"):
+        for name in ("max_jump", "max_train_tokens", "batch_cells", "backoff_prefix", "shards"):
             check_range(name, getattr(self, name), 1)
         check_range("null_prob", self.null_prob, 1e-9, 1 - 1e-9)
         check_range("alpha", self.alpha, 1e-12)
         check_range("cognate_min_similarity", self.cognate_min_similarity, 0.0, 1.0)
+
+
+def pair_key(pair: TokenPair) -> str:
+    """A stable key of a token pair (its shard does not move when other pairs come or go)."""
+    src, tgt = pair
+    return "\x1f".join(src) + "\x1e" + "\x1f".join(tgt)
 
 
 @dataclass

@@ -1,32 +1,37 @@
-"""The EM loop shared by IBM-1 and the HMM, and training by agreement.
+"""The EM loop shared by IBM-1 and the HMM, and training by agreement, as map + reduce.
 
 :func:`train` runs ``ibm1_iterations`` of IBM-1, then ``hmm_iterations`` of the HMM, over one
-direction or two. Each iteration runs every direction's E-step, then an optional hook that may
-rewrite the posteriors, then every direction's M-step.
+direction or two. Each iteration maps :func:`expected_counts` over shards of the training
+pairs (every direction's E-step on the shard, optionally :func:`agree`, then the shard's
+expected counts per table entry and jump width), sums the shards' counts on the driver in shard
+order, and runs every direction's M-step on the sums. The shards are fixed by the caller, not by
+the executor, so any executor gives the same sums, bit for bit.
 
-:func:`agree` is that hook for the two directions of one model (Liang, Taskar & Klein 2006):
-each token's non-NULL posterior mass is shared in proportion to the product of the two
-directions' link posteriors (each direction keeps its own NULL mass), so both M-steps use what
-both directions confirm.
+:func:`agree` couples the two directions of one model (Liang, Taskar & Klein 2006): each
+token's non-NULL posterior mass is shared in proportion to the product of the two directions'
+link posteriors (each direction keeps its own NULL mass), so both M-steps use what both
+directions confirm.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from alinea.align.words.base import TranslationConfig
 from alinea.align.words.hmm import Hmm
 from alinea.align.words.ibm1 import Ibm1
-from alinea.align.words.table import Corpus, DirectionModel
+from alinea.align.words.table import Corpus, DirectionModel, Parameters, Shard
+from alinea.engine import Executor, SerialExecutor
 
 logger = logging.getLogger(__name__)
-
-Hook = Callable[[Sequence[Corpus], Sequence[np.ndarray]], list[np.ndarray]]
+# Per direction: the table entries a shard touches, their expected counts, its jump counts.
+ShardCounts = list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]
 
 
 class EStep(Protocol):
@@ -35,15 +40,15 @@ class EStep(Protocol):
     @property
     def name(self) -> str: ...
 
-    def e_step(
-        self, model: DirectionModel, corpus: Corpus
-    ) -> tuple[np.ndarray, np.ndarray | None]: ...
+    def e_step(self, model: Parameters, corpus: Shard) -> tuple[np.ndarray, np.ndarray | None]: ...
 
 
 def train(
     directions: Sequence[tuple[DirectionModel, Corpus]],
     config: TranslationConfig,
-    between: Hook | None = None,
+    agreement: bool = False,
+    plan: Sequence[Sequence[int]] | None = None,
+    executor: Executor | None = None,
 ) -> None:
     """Train each model on its prepared corpus, IBM-1 first, then the HMM.
 
@@ -51,13 +56,19 @@ def train(
         directions: the models with their corpora (from ``prepare``); several directions
             must hold the same pairs.
         config: the numbers of IBM-1 and HMM iterations.
-        between: called with the corpora and the E-step posteriors of every iteration;
-            its posteriors replace them in the M-steps (e.g. :func:`agree`).
+        agreement: train two directions (forward, reverse) by :func:`agree`.
+        plan: the pair indexes of each shard (None: one shard of every pair).
+        executor: runs the shards' E-steps (default: this process).
     """
     if not all(corpus.cells for _, corpus in directions):  # nothing to learn: the prior alone
         for model, corpus in directions:
-            model.m_step(corpus, np.zeros(0), None)
+            model.m_step(corpus, np.zeros(len(model.keys)), None)
         return
+    executor = executor or SerialExecutor()
+    every = [list(range(len(directions[0][1].cells)))]
+    shards = executor.scatter(
+        [[corpus.take(items) for _, corpus in directions] for items in plan or every]
+    )
     schedule: list[tuple[EStep, int]] = [
         (Ibm1(), config.ibm1_iterations),
         (Hmm(), config.hmm_iterations),
@@ -67,17 +78,39 @@ def train(
         for _ in range(count):
             iteration += 1
             start = time.perf_counter()
-            steps = [unit.e_step(model, corpus) for model, corpus in directions]
-            posts = [post for post, _ in steps]
-            if between is not None:
-                posts = between([corpus for _, corpus in directions], posts)
-            for (model, corpus), post, (_, jumps) in zip(directions, posts, steps, strict=True):
-                model.m_step(corpus, post, jumps)
+            task = (unit, [model.parameters() for model, _ in directions], agreement)
+            sums = [np.zeros(len(model.keys) + 1) for model, _ in directions]
+            jumps: list[np.ndarray | None] = [None] * len(directions)
+            for counts in executor.map(expected_counts, task, shards):  # in shard order
+                for d, (index, expected, shard_jumps) in enumerate(counts):
+                    sums[d][index] += expected
+                    if shard_jumps is not None:
+                        jumps[d] = shard_jumps if jumps[d] is None else jumps[d] + shard_jumps
+            for (model, corpus), total, jump in zip(directions, sums, jumps, strict=True):
+                model.m_step(corpus, total[:-1], jump)
             seconds = time.perf_counter() - start
             logger.debug("EM iteration %d (%s): %.3f s", iteration, unit.name, seconds)
 
 
-def agree(corpora: Sequence[Corpus], posts: Sequence[np.ndarray]) -> list[np.ndarray]:
+def expected_counts(
+    task: tuple[EStep, list[Parameters], bool], shard: Sequence[Shard]
+) -> ShardCounts:
+    """One shard's E-step in every direction (coupled by :func:`agree` when asked): for each
+    direction, the table entries its cells touch, their summed posteriors, its jump counts."""
+    unit, parameters, agreement = task
+    with threadpool_limits(limits=1, user_api="blas"):
+        steps = [unit.e_step(model, pairs) for model, pairs in zip(parameters, shard, strict=True)]
+    posts = [post for post, _ in steps]
+    if agreement:
+        posts = agree(shard, posts)
+    out: ShardCounts = []
+    for pairs, post, (_, jumps) in zip(shard, posts, steps, strict=True):
+        index, inverse = np.unique(np.concatenate(pairs.cells), return_inverse=True)
+        out.append((index, np.bincount(inverse, post, minlength=len(index)), jumps))
+    return out
+
+
+def agree(corpora: Sequence[Shard], posts: Sequence[np.ndarray]) -> list[np.ndarray]:
     """The agreement hook of a forward and a reverse direction (the same pairs, swapped).
 
     Args:

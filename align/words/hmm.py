@@ -16,13 +16,13 @@ start-up costs more than the products; measured 8x faster on 2 cores), which
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from alinea.align.words.base import TokenPair, TranslationConfig
-from alinea.align.words.table import Corpus, DirectionModel, Encoded
+from alinea.align.words.base import TranslationConfig
+from alinea.align.words.table import Encoded, Parameters, Shard
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +32,12 @@ class Hmm:
 
     name = "hmm"
 
-    def e_step(self, model: DirectionModel, corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    def e_step(self, model: Parameters, corpus: Shard) -> tuple[np.ndarray, np.ndarray]:
         """Posteriors of every cell of ``corpus`` (in ``concat(cells)`` order).
 
         Args:
             model: the direction's current parameters.
-            corpus: its training pairs (no side empty).
+            corpus: training pairs (no side empty).
 
         Returns:
             The posteriors and the expected jump-width counts.
@@ -45,32 +45,30 @@ class Hmm:
         offsets = np.concatenate(([0], np.cumsum([len(c) for c in corpus.cells])))
         post = np.empty(offsets[-1])
         jumps = np.zeros_like(model.jumps)
-        table = model.padded()
         shapes = [(len(e) - 1, len(f)) for e, f in corpus.encoded]
         for batch in _batches(shapes, model.config.batch_cells):
-            grid = _grid(batch, corpus.encoded, corpus.cells, len(model.keys))
+            grid = _grid(batch, corpus.encoded, corpus.cells, model.absent)
             trans, init = transitions(model.jumps, grid.index.shape[2] - 1, model.config)
-            gamma, sweep = _forward_backward(grid, table, trans, init)
+            gamma, sweep = _forward_backward(grid, model.table, trans, init)
             for b, n in enumerate(batch):
                 post[offsets[n] : offsets[n + 1]] = gamma[b, : len(corpus.encoded[n][1])].ravel()
             jumps += _jump_counts(sweep, model.config.max_jump)
         return post, jumps
 
-    def posteriors(self, model: DirectionModel, pairs: Sequence[TokenPair]) -> list[np.ndarray]:
-        """``P(target j comes from source i)`` as an ``(I, J)`` matrix per pair (tokens
-        unknown to ``model`` emit nothing; their posteriors come from the transitions)."""
-        encoded, cells = model.encode_known(pairs)
-        out: list[np.ndarray] = [np.zeros((len(s), len(t))) for s, t in pairs]
-        todo = [n for n, (s, t) in enumerate(pairs) if len(s) and len(t)]
-        shapes = [(len(encoded[n][0]) - 1, len(encoded[n][1])) for n in todo]
-        table = model.padded()
-        for local in _batches(shapes, model.config.batch_cells):
+    def posteriors(self, model: Parameters, pairs: Shard) -> list[np.ndarray]:
+        """``P(target j comes from source i)`` as an ``(I, J)`` matrix per pair (from
+        :meth:`~alinea.align.words.table.DirectionModel.encode_known`: tokens unknown to the
+        model emit nothing, their posteriors come from the transitions)."""
+        shapes = [(len(e) - 1, len(f)) for e, f in pairs.encoded]
+        out: list[np.ndarray] = [np.zeros(shape) for shape in shapes]
+        todo = [n for n, (i, j) in enumerate(shapes) if i and j]
+        for local in _batches([shapes[n] for n in todo], model.config.batch_cells):
             batch = [todo[k] for k in local]
-            grid = _grid(batch, encoded, cells, len(model.keys))
+            grid = _grid(batch, pairs.encoded, pairs.cells, model.absent)
             trans, init = transitions(model.jumps, grid.index.shape[2] - 1, model.config)
-            post, _ = _forward_backward(grid, table, trans, init)
+            post, _ = _forward_backward(grid, model.table, trans, init)
             for b, n in enumerate(batch):
-                i, j = len(pairs[n][0]), len(pairs[n][1])
+                i, j = shapes[n]
                 out[n] = post[b, :j, 1 : i + 1].T.copy()
         return out
 

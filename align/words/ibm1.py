@@ -12,7 +12,7 @@ import logging
 
 import numpy as np
 
-from alinea.align.words.table import Corpus, DirectionModel
+from alinea.align.words.table import Parameters, Shard
 
 logger = logging.getLogger(__name__)
 
@@ -22,18 +22,18 @@ class Ibm1:
 
     name = "ibm1"
 
-    def e_step(self, model: DirectionModel, corpus: Corpus) -> tuple[np.ndarray, None]:
+    def e_step(self, model: Parameters, corpus: Shard) -> tuple[np.ndarray, None]:
         """Posteriors of every cell of ``corpus`` (in ``concat(cells)`` order).
 
         Args:
             model: the direction's current parameters.
-            corpus: its training pairs (at least one).
+            corpus: training pairs (at least one).
 
         Returns:
             The posteriors and ``None``: IBM-1 has no jumps to count.
         """
         flat = np.concatenate(corpus.cells)
         widths = np.concatenate([np.full(len(f), len(e)) for e, f in corpus.encoded])
-        probs = model.padded()[flat]
+        probs = model.table[flat]
         sums = np.add.reduceat(probs, np.concatenate(([0], np.cumsum(widths)[:-1])))
         return probs / np.repeat(np.maximum(sums, 1e-300), widths), None

@@ -61,20 +61,48 @@ class Vocabulary:
 
 
 @dataclass
-class Corpus:
-    """Training pairs of one direction, encoded.
+class Shard:
+    """Pairs of one direction, encoded: what an E-step reads of them (a corpus, or a shard).
 
     Attributes:
         encoded: token ids per pair (source with NULL first).
         cells: table index of every cell of each pair's grid, target-major.
-        prior: prior (and cognate) counts per table entry.
-        classes: prefix-class pair per entry and source class per pair (for ``backoff``).
     """
 
     encoded: list[Encoded]
     cells: list[np.ndarray]
+
+    def take(self, items: Sequence[int]) -> Shard:
+        """The pairs at ``items``, in that order."""
+        return Shard([self.encoded[n] for n in items], [self.cells[n] for n in items])
+
+
+@dataclass
+class Corpus(Shard):
+    """Training pairs of one direction, encoded, and the counts every M-step adds.
+
+    Attributes:
+        prior: prior (and cognate) counts per table entry.
+        classes: prefix-class pair per entry and source class per pair (for ``backoff``).
+    """
+
     prior: np.ndarray
     classes: tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """What an E-step reads of one direction's model: the translation table with the zero
+    slot of absent pairs appended (its last index), the jump-width counts and the settings."""
+
+    table: np.ndarray
+    jumps: np.ndarray
+    config: TranslationConfig
+
+    @property
+    def absent(self) -> int:
+        """The table index of pairs that have no entry."""
+        return len(self.table) - 1
 
 
 class DirectionModel:
@@ -101,13 +129,13 @@ class DirectionModel:
             out.append((np.concatenate(([0], e)), f))
         return out
 
-    def encode_known(self, pairs: Sequence[TokenPair]) -> tuple[list[Encoded], list[np.ndarray]]:
+    def encode_known(self, pairs: Sequence[TokenPair]) -> Shard:
         """Ids and cells of pairs to align (the vocabularies and the table stay as they are)."""
         encoded = [
             (np.concatenate(([0], self.src_vocab.known(src))), self.tgt_vocab.known(tgt))
             for src, tgt in pairs
         ]
-        return encoded, [self.lookup(self.cell_keys(e, f)) for e, f in encoded]
+        return Shard(encoded, [self.lookup(self.cell_keys(e, f)) for e, f in encoded])
 
     @staticmethod
     def cell_keys(e: np.ndarray, f: np.ndarray) -> np.ndarray:
@@ -122,9 +150,9 @@ class DirectionModel:
         pos = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
         return np.where(self.keys[pos] == keys, pos, len(self.keys))
 
-    def padded(self) -> np.ndarray:
-        """The table with the zero slot of absent pairs appended."""
-        return np.append(self.probs, 0.0)
+    def parameters(self) -> Parameters:
+        """The current parameters, as the E-steps read them."""
+        return Parameters(np.append(self.probs, 0.0), self.jumps.copy(), self.config)
 
     # ---- training --------------------------------------------------------------------
     def prepare(self, pairs: Sequence[TokenPair], prior: LexicalCounts | None = None) -> Corpus:
@@ -154,11 +182,10 @@ class DirectionModel:
         sim[sim < self.config.cognate_min_similarity] = 0.0
         return self.config.cognate_prior * sim
 
-    def m_step(self, corpus: Corpus, post: np.ndarray, jumps: np.ndarray | None) -> None:
-        """Re-estimate the table from cell posteriors (in ``concat(cells)`` order, plus the
+    def m_step(self, corpus: Corpus, expected: np.ndarray, jumps: np.ndarray | None) -> None:
+        """Re-estimate the table from the E-step's expected counts per table entry (plus the
         prior) and, when jump counts are given (HMM E-steps), the jump distribution."""
-        flat = np.concatenate([np.zeros(0, np.int64), *corpus.cells])
-        self.expected = np.bincount(flat, post, minlength=len(self.keys) + 1)[:-1]
+        self.expected = expected
         counts = self.expected + corpus.prior
         if self.config.backoff > 0:
             counts += self._backoff(counts, *corpus.classes)

@@ -21,10 +21,11 @@ from collections.abc import Sequence
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from alinea.align.words.base import LexicalCounts, TokenPair, TranslationConfig
-from alinea.align.words.em import agree, train
+from alinea.align.words.base import LexicalCounts, TokenPair, TranslationConfig, pair_key
+from alinea.align.words.em import train
 from alinea.align.words.hmm import Hmm
-from alinea.align.words.table import DirectionModel
+from alinea.align.words.table import DirectionModel, Parameters, Shard
+from alinea.engine import Executor, shard_plan
 
 __all__ = ["AlignmentModel", "LexicalCounts", "TokenPair", "TranslationConfig"]
 
@@ -48,9 +49,13 @@ class AlignmentModel:
         self.reverse = DirectionModel(self.config)
 
     def fit(
-        self, pairs: Sequence[TokenPair], prior: tuple[LexicalCounts, LexicalCounts] | None = None
+        self,
+        pairs: Sequence[TokenPair],
+        prior: tuple[LexicalCounts, LexicalCounts] | None = None,
+        executor: Executor | None = None,
     ) -> AlignmentModel:
-        """Train on ``pairs`` (tokens, as aligned later); ``prior`` holds counts per direction.
+        """Train on ``pairs`` (tokens, as aligned later); ``prior`` holds counts per direction;
+        ``executor`` runs the E-steps of the pairs' shards (default: this process).
 
         Pairs with an empty side or more than ``max_train_tokens`` tokens on a side are left
         out; with none left, the tables come from the prior alone.
@@ -63,18 +68,37 @@ class AlignmentModel:
             if kept and self.config.cognate_prior > 0:
                 fwd.prior += self.forward.cognate_counts(*self.langs)
                 rev.prior += self.reverse.cognate_counts(*reversed(self.langs))
-            hook = agree if self.agreement else None
-            train([(self.forward, fwd), (self.reverse, rev)], self.config, hook)
+            plan = shard_plan([pair_key(pair) for pair in kept], self.config.shards)
+            directions = [(self.forward, fwd), (self.reverse, rev)]
+            train(directions, self.config, self.agreement, plan, executor)
         return self
 
     def counts(self, min_count: float = 0.5) -> tuple[LexicalCounts, LexicalCounts]:
         """Both directions' expected counts, a prior for another corpus."""
         return self.forward.counts(min_count), self.reverse.counts(min_count)
 
+    def encode(self, pairs: Sequence[TokenPair]) -> tuple[Shard, Shard]:
+        """Both directions' encoding of pairs to align (see :meth:`link_posteriors`)."""
+        return self.forward.encode_known(pairs), self.reverse.encode_known(
+            [(t, s) for s, t in pairs]
+        )
+
+    def parameters(self) -> tuple[Parameters, Parameters]:
+        """Both directions' parameters (what :func:`link_posteriors` reads)."""
+        return self.forward.parameters(), self.reverse.parameters()
+
     def posteriors(self, pairs: Sequence[TokenPair]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per pair, the ``(I, J)`` link posteriors of the forward and the reverse direction."""
-        hmm = Hmm()
-        with threadpool_limits(limits=1, user_api="blas"):
-            forward = hmm.posteriors(self.forward, pairs)
-            reverse = hmm.posteriors(self.reverse, [(t, s) for s, t in pairs])
-        return [(f, r.T) for f, r in zip(forward, reverse, strict=True)]
+        return link_posteriors(self.parameters(), self.encode(pairs))
+
+
+def link_posteriors(
+    parameters: tuple[Parameters, Parameters], encoded: tuple[Shard, Shard]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per pair of ``encoded`` (:meth:`AlignmentModel.encode`), the ``(I, J)`` link posteriors
+    of the forward and the reverse direction: what a shard of pairs to align needs."""
+    hmm = Hmm()
+    with threadpool_limits(limits=1, user_api="blas"):
+        forward = hmm.posteriors(parameters[0], encoded[0])
+        reverse = hmm.posteriors(parameters[1], encoded[1])
+    return [(f, r.T) for f, r in zip(forward, reverse, strict=True)]

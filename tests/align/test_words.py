@@ -77,12 +77,12 @@ def test_forward_backward_matches_brute_force_enumeration() -> None:
     corpus = model.prepare(TOY_PAIRS)
     random_parameters(model)
     src, tgt = TOY_PAIRS[0]
-    post = Hmm().posteriors(model, [(src, tgt)])[0]
+    post = Hmm().posteriors(model.parameters(), model.encode_known([(src, tgt)]))[0]
     one = Corpus(corpus.encoded[:1], corpus.cells[:1], corpus.prior, corpus.classes)
-    cell_post, jumps = Hmm().e_step(model, one)  # the training pass, on the same pair
+    cell_post, jumps = Hmm().e_step(model.parameters(), one)  # the training pass, on the same pair
     size, d = len(src), config.max_jump
     cells = corpus.cells[0].reshape(len(tgt), size + 1)
-    table = model.padded()
+    table = model.parameters().table
     trans, init = transitions(model.jumps, size, config)
 
     def emit(state: int, j: int) -> float:
@@ -113,7 +113,7 @@ def test_ibm1_posteriors_normalise_the_table_per_target_token() -> None:
         (model.src_vocab.words[k // STRIDE], model.tgt_vocab.words[k % STRIDE]): p
         for k, p in zip(model.keys.tolist(), model.probs.tolist(), strict=True)
     }
-    post, jumps = Ibm1().e_step(model, corpus)
+    post, jumps = Ibm1().e_step(model.parameters(), corpus)
     assert jumps is None
     expected = []
     for src, tgt in TOY_PAIRS[:3]:
@@ -160,8 +160,10 @@ def test_em_logs_one_debug_line_per_iteration(caplog: pytest.LogCaptureFixture) 
 
 def test_batches_of_different_lengths_give_the_same_posteriors() -> None:
     model = fit_direction(TranslationConfig(hmm_iterations=2), TOY_PAIRS)
-    together = Hmm().posteriors(model, TOY_PAIRS)
-    alone = [Hmm().posteriors(model, [pair])[0] for pair in TOY_PAIRS]
+    together = Hmm().posteriors(model.parameters(), model.encode_known(TOY_PAIRS))
+    alone = [
+        Hmm().posteriors(model.parameters(), model.encode_known([pair]))[0] for pair in TOY_PAIRS
+    ]
     assert all(np.allclose(a, b, atol=1e-12) for a, b in zip(together, alone, strict=True))
 
 
@@ -171,6 +173,17 @@ def test_training_learns_the_toy_lexicon(agreement: bool) -> None:
     fwd, rev = model.posteriors([(["o", "livro", "verde"], ["el", "libro", "verde"])])[0]
     score = (fwd + rev) / 2
     assert [int(score[:, j].argmax()) for j in range(3)] == [0, 1, 2]
+
+
+def test_shards_change_the_model_only_in_the_last_bits() -> None:
+    pairs = TOY_PAIRS * 3
+    one = AlignmentModel("pt", "es", TranslationConfig(shards=1)).fit(pairs)
+    many = AlignmentModel("pt", "es", TranslationConfig(shards=7)).fit(pairs)
+    assert np.allclose(one.forward.probs, many.forward.probs, rtol=1e-9, atol=1e-12)
+    assert np.allclose(one.reverse.jumps, many.reverse.jumps, rtol=1e-9)
+    config = WordAlignConfig(translation=TranslationConfig(shards=7))
+    once = WordAligner("pt", "es", config).fit(pairs).align(pairs)
+    assert WordAligner("pt", "es").fit(pairs).align(pairs) == once
 
 
 def test_aligner_finds_cognates_and_respects_the_threshold() -> None:

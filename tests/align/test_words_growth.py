@@ -25,7 +25,9 @@ def _posteriors(backoff: float) -> np.ndarray:
     config = TranslationConfig(hmm_iterations=0, cognate_prior=0.0, backoff=backoff)
     model = DirectionModel(config)
     train([(model, model.prepare(CORPUS))], config)
-    return Hmm().posteriors(model, [CORPUS[-1]])[0]  # (source, target)
+    return Hmm().posteriors(model.parameters(), model.encode_known([CORPUS[-1]]))[
+        0
+    ]  # (source, target)
 
 
 def test_a_rare_word_borrows_the_translations_of_its_prefix_class() -> None:

@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from alinea.align import jobs
 from alinea.align.cache import BuildCache
 from alinea.align.sentences import AlignConfig
+from alinea.align.words import TranslationConfig, WordAlignConfig, WordAligner
 from alinea.cli import app
 from alinea.engine import Engine, EngineConfig, Executor, SerialExecutor, shard_of, shard_plan
 from alinea.errors import EngineError, UsageError
@@ -96,6 +98,23 @@ def test_ray_executor_uses_the_running_ray_and_keeps_submission_order(
     assert local_ray.workers == 2
     items = list(range(25))  # more than the window of 2 x workers
     assert list(local_ray.map(operator.mul, 3, items)) == [3 * i for i in items]
+
+
+def test_scattered_items_are_placed_once_and_read_by_every_map(local_ray: Executor) -> None:
+    handles = local_ray.scatter([[1, 2], [3]])
+    assert list(local_ray.map(operator.add, [0], handles)) == [[0, 1, 2], [0, 3]]
+    assert list(local_ray.map(operator.add, [9], handles)) == [[9, 1, 2], [9, 3]]
+    assert SerialExecutor().scatter([[1]]) == [[1]]
+
+
+def test_word_model_em_on_ray_is_bit_identical_to_serial(local_ray: Executor) -> None:
+    pairs = [(f"o livro {k} verde".split(), f"el libro {k} verde".split()) for k in range(40)]
+    config = WordAlignConfig(translation=TranslationConfig(shards=5), prior=None)
+    serial = WordAligner("pt", "es", config).fit(pairs)
+    ray = WordAligner("pt", "es", config).fit(pairs, local_ray)
+    assert ray.align(pairs, local_ray) == serial.align(pairs)
+    tables = [(m.forward.probs, m.reverse.probs) for m in (serial._model, ray._model) if m]
+    assert all(np.array_equal(a, b) for a, b in zip(*tables, strict=True))
 
 
 def test_a_worker_error_reaches_the_build_as_itself(local_ray: Executor) -> None:
