@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +18,15 @@ import polars as pl
 
 from alinea import boilerplate, langid
 from alinea.config import MiB, changed_fields, check_range, runtime
-from alinea.engine import Progress
-from alinea.errors import EmptyInputError, InputFormatError, InputNotFoundError, LanguageError
-from alinea.readers import SUFFIXES, RawDocument, parse_jsonl, parse_lines, read_lines
+from alinea.discover import InputFile, Skipped, discover
+from alinea.engine import Executor, Progress, SerialExecutor
+from alinea.errors import EmptyInputError, InputFormatError, LanguageError
+from alinea.readers import RawDocument, parse_jsonl, parse_lines, read_lines
 from alinea.schema import DOCUMENTS, check_frame, polars_schema
 
 METHOD_ID = "ingest.v1"
 ROW_BATCH_CHARS = 1 << 25  # characters of document text turned into a frame at a time
+DETECT_BATCH = 256  # documents per batch of language identification
 
 logger = logging.getLogger(__name__)
 
@@ -62,14 +64,6 @@ class IngestConfig:
 
 
 @dataclass(frozen=True)
-class Skipped:
-    """An input left out of the dataset, and why."""
-
-    source: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class IngestResult:
     """The documents frame and what the user should hear about the inputs."""
 
@@ -77,69 +71,6 @@ class IngestResult:
     langs: tuple[str, str]
     skipped: tuple[Skipped, ...]
     input_digest: str
-
-
-@dataclass(frozen=True)
-class InputFile:
-    """A file to read: where it is, its source name, and the id of its document."""
-
-    path: Path
-    source: str
-    doc_id: str
-
-
-def discover(paths: Sequence[Path]) -> tuple[list[InputFile], list[Skipped]]:
-    """Expand inputs into the files to read, in a stable order.
-
-    Directories are searched recursively for ``.txt``, ``.md`` and ``.jsonl`` files (hidden
-    files and folders are ignored; other files are reported). A source name is the path relative
-    to the input's parent, so it does not depend on where the inputs live. A document id is the
-    file's stem; where stems collide (``pt/a.txt`` and ``es/a.txt``), it is the path relative to
-    the input argument, without the suffix (``pt/a``).
-
-    Raises:
-        InputNotFoundError: a path that does not exist.
-        EmptyInputError: a directory without a single supported file.
-        InputFormatError: a file given by name whose type is not supported.
-    """
-    found: dict[Path, tuple[Path, str, str]] = {}  # resolved -> (as given, source, relative id)
-    skipped: list[Skipped] = []
-    for path in paths:
-        if not path.exists():
-            raise InputNotFoundError(path, "no such file or directory", "check the path")
-        if path.is_file():
-            if path.suffix.lower() not in SUFFIXES:
-                raise InputFormatError(
-                    path,
-                    f"unsupported file type {path.suffix or '(none)'!r}",
-                    f"give {', '.join(SUFFIXES)} files",
-                )
-            found.setdefault(path.resolve(), (path, path.name, path.stem))
-            continue
-        root_name = path.resolve().name  # "." becomes the folder's real name
-        candidates = sorted(
-            p
-            for p in path.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
-        supported = {p for p in candidates if p.suffix.lower() in SUFFIXES}  # a set: p in it
-        if not supported:
-            raise EmptyInputError(
-                path, f"directory has no {', '.join(SUFFIXES)} files", "point at the documents"
-            )
-        for p in candidates:
-            relative = p.relative_to(path)
-            source = f"{root_name}/{relative.as_posix()}"
-            if p in supported:
-                found.setdefault(p.resolve(), (p, source, relative.with_suffix("").as_posix()))
-            else:
-                skipped.append(Skipped(source, f"unsupported file type {p.suffix or '(none)'!r}"))
-    stems = Counter(p.stem for p, _, _ in found.values())
-    files = [
-        InputFile(p, source, p.stem if stems[p.stem] == 1 else relative)
-        for p, source, relative in found.values()
-    ]
-    return files, skipped
 
 
 def _read(file: InputFile, config: IngestConfig, digest: Any = None) -> Iterator[RawDocument]:
@@ -156,6 +87,28 @@ def _read(file: InputFile, config: IngestConfig, digest: Any = None) -> Iterator
     if not document.paragraphs:
         raise EmptyInputError(path, "no text left after removing markup", "remove it or add text")
     yield document
+
+
+def _read_all(
+    files: Sequence[InputFile], config: IngestConfig, digest: Any, progress: Progress | None
+) -> Iterator[RawDocument]:
+    """The documents of every file, in order; a document id used twice is an input error."""
+    origin: dict[str, str] = {}
+    for done, file in enumerate(files, start=1):
+        count = 0
+        for document in _read(file, config, digest):
+            count += 1
+            if document.doc_id in origin:
+                raise InputFormatError(
+                    file.path,
+                    f"document id {document.doc_id!r} also used by {origin[document.doc_id]}",
+                    "give every document a unique id (file name or `id`)",
+                )
+            origin[document.doc_id] = document.source
+            yield document
+        logger.debug("read %s: %d documents", file.source, count)
+        if progress:
+            progress("ingest", done, len(files))
 
 
 @dataclass(frozen=True)
@@ -208,12 +161,36 @@ def _document_row(document: RawDocument, detection: langid.Detection) -> dict[st
     }
 
 
-def _detect(document: RawDocument) -> langid.Detection:
-    """The document's language: the one its input declares, else lingua's guess."""
-    if document.lang:  # a language declared in the input wins over the guess
-        declared = document.lang.lower()
-        return langid.Detection(declared, langid.language_name(declared), 1.0)
-    return langid.detect_paragraphs(document.paragraphs)
+def _detected(
+    documents: Iterator[RawDocument], executor: Executor
+) -> Iterator[tuple[RawDocument, langid.Detection]]:
+    """Each document with its language, in reading order: the one its input declares, else
+    lingua's guess on a sample. Samples go to ``executor`` in batches of ``DETECT_BATCH``
+    documents (or ``ROW_BATCH_CHARS`` characters of text); only the batches in flight are
+    held."""
+    pending: deque[list[RawDocument]] = deque()
+
+    def batches() -> Iterator[list[str | None]]:
+        batch: list[RawDocument] = []
+        chars = 0
+        for document in documents:
+            batch.append(document)
+            chars += sum(map(len, document.paragraphs))
+            if len(batch) >= DETECT_BATCH or chars >= ROW_BATCH_CHARS:
+                pending.append(batch)
+                yield [None if d.lang else langid.sample(d.paragraphs) for d in batch]
+                batch, chars = [], 0
+        if batch:
+            pending.append(batch)
+            yield [None if d.lang else langid.sample(d.paragraphs) for d in batch]
+
+    for detections in executor.map(langid.detect_samples, None, batches()):
+        for document, detection in zip(pending.popleft(), detections, strict=True):
+            if document.lang:  # a language declared in the input wins over the guess
+                declared = document.lang.lower()
+                detection = langid.Detection(declared, langid.language_name(declared), 1.0)
+            assert detection is not None
+            yield document, detection
 
 
 class _Rows:
@@ -251,17 +228,22 @@ class _Rows:
 
 
 def ingest(
-    paths: Sequence[Path], config: IngestConfig, progress: Progress | None = None
+    paths: Sequence[Path],
+    config: IngestConfig,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> IngestResult:
     """Read every input, identify languages, flag boilerplate, build the ``documents`` frame.
 
-    Files are read line by line and each document becomes its row as soon as it is read, so
-    ingest holds the documents' text once (plus one batch of rows), never a whole file twice.
+    Files are read line by line and each document becomes its row as soon as its language is
+    known, so ingest holds the documents' text once (plus the batches of rows and of language
+    identification), never a whole file twice.
 
     Args:
         paths: files and directories given by the user.
         config: the ingest options.
-        progress: called as ``progress("ingest", done, total)`` after each file.
+        progress: called as ``progress("ingest", done, total)`` after each file read.
+        executor: runs the batches of language identification (default: this process).
 
     Returns:
         The documents of the two languages, sorted by id, and the skipped inputs.
@@ -273,29 +255,15 @@ def ingest(
     files, skipped = discover(paths)
     digest = hashlib.sha256()
     detected: list[_Seen] = []
-    origin: dict[str, str] = {}
     rows = _Rows()
-    for done, file in enumerate(files, start=1):
-        count = 0
-        for document in _read(file, config, digest):
-            count += 1
-            if document.doc_id in origin:
-                raise InputFormatError(
-                    file.path,
-                    f"document id {document.doc_id!r} also used by {origin[document.doc_id]}",
-                    "give every document a unique id (file name or `id`)",
-                )
-            origin[document.doc_id] = document.source
-            detection = _detect(document)
-            chars = sum(map(len, document.paragraphs))
-            detected.append(_Seen(document.source, detection, chars))
-            if _usable(detection, config) and (
-                not config.langs or detection.lang in config.langs
-            ):  # the other rows are never kept: not read into a frame either
-                rows.add(len(detected) - 1, _document_row(document, detection))
-        logger.debug("read %s: %d documents", file.source, count)
-        if progress:
-            progress("ingest", done, len(files))
+    documents = _read_all(files, config, digest, progress)
+    for document, detection in _detected(documents, executor or SerialExecutor()):
+        chars = sum(map(len, document.paragraphs))
+        detected.append(_Seen(document.source, detection, chars))
+        if _usable(detection, config) and (
+            not config.langs or detection.lang in config.langs
+        ):  # the other rows are never kept: not read into a frame either
+            rows.add(len(detected) - 1, _document_row(document, detection))
 
     langs = config.langs or _choose_langs([d for d in detected if _usable(d.detection, config)])
     keep: set[int] = set()

@@ -8,7 +8,7 @@ high-accuracy mode loads every n-gram model of every language for short texts (~
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from alinea.errors import UsageError
 
 if TYPE_CHECKING:
-    from lingua import LanguageDetector
+    from lingua import ConfidenceValue, LanguageDetector
 
 METHOD_ID = "lingua.v1"
 MAX_CHARS = 4000  # a few paragraphs identify a language; longer texts only cost time
@@ -86,7 +86,11 @@ def check_pair(codes: tuple[str, ...], given: str | None = None) -> None:
 
 def detect(text: str) -> Detection:
     """Identify the language of ``text`` among all languages lingua knows."""
-    values = _detector().compute_language_confidence_values(text[:MAX_CHARS])
+    return _best(_detector().compute_language_confidence_values(text[:MAX_CHARS]))
+
+
+def _best(values: Sequence[ConfidenceValue]) -> Detection:
+    """The best of lingua's confidence values (unknown when it has none above 0)."""
     if not values or values[0].value <= 0.0:
         return Detection(None, "unknown", 0.0)
     best = values[0]
@@ -96,9 +100,9 @@ def detect(text: str) -> Detection:
     )
 
 
-def detect_paragraphs(paragraphs: Iterable[str]) -> Detection:
-    """:func:`detect` of the paragraphs joined by newlines, joining only the first
-    ``MAX_CHARS`` characters that it reads (a sample, whatever the document's size)."""
+def sample(paragraphs: Iterable[str]) -> str:
+    """The paragraphs joined by newlines, as far as the first ``MAX_CHARS`` characters (what
+    lingua reads of a document, whatever its size)."""
     head: list[str] = []
     size = -1  # length of "\n".join(head)
     for paragraph in paragraphs:
@@ -106,4 +110,12 @@ def detect_paragraphs(paragraphs: Iterable[str]) -> Detection:
         size += len(paragraph) + 1
         if size >= MAX_CHARS:
             break
-    return detect("\n".join(head))
+    return "\n".join(head)[:MAX_CHARS]
+
+
+def detect_samples(_: object, samples: Sequence[str | None]) -> list[Detection | None]:
+    """:func:`detect` of every sample (None: nothing to identify), lingua's threads sharing
+    the cores; a map task (its first argument is the map's unused shared value)."""
+    texts = [text for text in samples if text is not None]
+    values = iter(_detector().compute_language_confidence_values_in_parallel(texts))
+    return [None if text is None else _best(next(values)) for text in samples]

@@ -27,13 +27,14 @@ from alinea.align.words import TranslationConfig, WordAlignConfig
 from alinea.align.words.aligner import COMPARABLE_TRANSLATION
 from alinea.align.words.stage import align_words
 from alinea.config import MiB
+from alinea.discover import Skipped
 from alinea.engine import Engine, EngineConfig, Executor, Progress
 from alinea.errors import UsageError
 from alinea.glossary.export_tabular import write_csv, write_omegat
 from alinea.glossary.export_tbx import write_tbx, write_tbx2008
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.stage import build_glossary
-from alinea.ingest import IngestConfig, Skipped
+from alinea.ingest import IngestConfig
 from alinea.publish import check_target, publish, target_lock
 from alinea.signature import make_signature
 from alinea.tmx import write_tmx
@@ -174,7 +175,7 @@ def build(
     _preload("simalign")  # torch + transformers take seconds to import: overlap with the stages
     seconds: dict[str, float] = {}
     with _stage("ingest", seconds, progress) as (counts, report):
-        ingested = ingest.ingest(paths, config.ingest, report)
+        ingested = ingest.ingest(paths, config.ingest, report, executor)
         counts += [f"{ingested.documents.height} documents", f"{len(ingested.skipped)} skipped"]
     langs = ingested.langs
     with _stage("segment", seconds, progress) as (counts, _):

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from alinea.discover import discover
 from alinea.errors import InputTooLargeError, UsageError
-from alinea.ingest import IngestConfig, discover, ingest
+from alinea.ingest import IngestConfig, ingest
 from alinea.langid import detect, parse_langs
 from alinea.readers import keep_paragraphs, parse_lines
 

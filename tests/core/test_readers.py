@@ -16,7 +16,7 @@ from alinea.errors import (
     InputTooLargeError,
 )
 from alinea.ingest import IngestConfig, ingest
-from alinea.langid import MAX_CHARS, Detection, detect, detect_paragraphs
+from alinea.langid import MAX_CHARS, Detection, detect, detect_samples, sample
 from alinea.readers import parse_jsonl, parse_lines, read_lines, read_text
 
 PT = "O presidente russo chegou a Pyongyang para uma cimeira com o líder norte-coreano."
@@ -123,7 +123,7 @@ def test_language_is_identified_on_a_sample() -> None:
             read += 1
             yield PT
 
-    detection = detect_paragraphs(paragraphs())  # type: ignore[arg-type]
+    detection = detect(sample(paragraphs()))  # type: ignore[arg-type]
     assert read == -(-MAX_CHARS // (len(PT) + 1))
     assert _same(detection, detect("\n".join([PT] * 1000)))
 
@@ -136,7 +136,14 @@ def _same(a: Detection, b: Detection) -> bool:
 @pytest.mark.parametrize("count", [0, 1, 3, 60])
 def test_sample_detection_equals_whole_text_detection(count: int) -> None:
     paragraphs = [f"{PT} {k}" for k in range(count)] + [ES] * count
-    assert _same(detect_paragraphs(paragraphs), detect("\n".join(paragraphs)))
+    assert _same(detect(sample(paragraphs)), detect("\n".join(paragraphs)))
+
+
+def test_batched_detection_equals_one_text_at_a_time() -> None:
+    samples = [PT, None, ES, f"{PT} {ES2}", None]
+    batched = detect_samples(None, samples)
+    assert [d is None for d in batched] == [s is None for s in samples]
+    assert all(_same(b, detect(s)) for b, s in zip(batched, samples, strict=True) if b and s)
 
 
 def test_rows_in_batches_give_the_same_documents(
@@ -149,6 +156,7 @@ def test_rows_in_batches_give_the_same_documents(
     config = IngestConfig(langs=("pt", "es"))
     whole = ingest([tmp_path / "in"], config)
     monkeypatch.setattr(ingest_module, "ROW_BATCH_CHARS", 100)  # a frame every document or two
+    monkeypatch.setattr(ingest_module, "DETECT_BATCH", 3)  # and language batches of 3 documents
     flushed: list[int] = []
     flush = ingest_module._Rows._flush
 
