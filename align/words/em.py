@@ -67,7 +67,7 @@ def train(
     executor = executor or SerialExecutor()
     every = [list(range(len(directions[0][1].cells)))]
     shards = executor.scatter(
-        [[corpus.take(items) for _, corpus in directions] for items in plan or every]
+        [[_Touched(corpus.take(items)) for _, corpus in directions] for items in plan or every]
     )
     schedule: list[tuple[EStep, int]] = [
         (Ibm1(), config.ibm1_iterations),
@@ -92,22 +92,32 @@ def train(
             logger.debug("EM iteration %d (%s): %.3f s", iteration, unit.name, seconds)
 
 
+class _Touched:
+    """One direction's pairs of a shard, with the table entries their cells touch (sorted)
+    and each cell's place among them: computed once, used by every iteration."""
+
+    def __init__(self, pairs: Shard) -> None:
+        self.pairs = pairs
+        flat = np.concatenate([np.zeros(0, np.int64), *pairs.cells])
+        self.index, self.inverse = np.unique(flat, return_inverse=True)
+
+
 def expected_counts(
-    task: tuple[EStep, list[Parameters], bool], shard: Sequence[Shard]
+    task: tuple[EStep, list[Parameters], bool], shard: Sequence[_Touched]
 ) -> ShardCounts:
     """One shard's E-step in every direction (coupled by :func:`agree` when asked): for each
     direction, the table entries its cells touch, their summed posteriors, its jump counts."""
     unit, parameters, agreement = task
+    pairs = [touched.pairs for touched in shard]
     with threadpool_limits(limits=1, user_api="blas"):
-        steps = [unit.e_step(model, pairs) for model, pairs in zip(parameters, shard, strict=True)]
+        steps = [unit.e_step(model, cells) for model, cells in zip(parameters, pairs, strict=True)]
     posts = [post for post, _ in steps]
     if agreement:
-        posts = agree(shard, posts)
-    out: ShardCounts = []
-    for pairs, post, (_, jumps) in zip(shard, posts, steps, strict=True):
-        index, inverse = np.unique(np.concatenate(pairs.cells), return_inverse=True)
-        out.append((index, np.bincount(inverse, post, minlength=len(index)), jumps))
-    return out
+        posts = agree(pairs, posts)
+    return [
+        (touched.index, np.bincount(touched.inverse, post, minlength=len(touched.index)), jumps)
+        for touched, post, (_, jumps) in zip(shard, posts, steps, strict=True)
+    ]
 
 
 def agree(corpora: Sequence[Shard], posts: Sequence[np.ndarray]) -> list[np.ndarray]:
