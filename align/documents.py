@@ -37,7 +37,7 @@ def _counts(encoder: LexicalEncoder, texts: Sequence[str]) -> sp.csr_matrix:
 
 
 def _weight(idf: np.ndarray, counts: sp.csr_matrix) -> sp.csr_matrix:
-    return LexicalEncoder.weight(counts, idf)
+    return LexicalEncoder.weight(counts, idf[counts.indices])
 
 
 def _nearest(keys_and_k: tuple[sp.csr_matrix, int], queries: sp.csr_matrix) -> Neighbours:

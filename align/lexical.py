@@ -119,11 +119,11 @@ class LexicalEncoder:
         return np.asarray(np.log((1.0 + n_rows) / (1.0 + df)) + 1.0, dtype=np.float32)
 
     @staticmethod
-    def weight(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-        """Sublinear TF times IDF, rows L2-normalised (empty rows stay zero)."""
+    def weight(counts: sp.csr_matrix, entry_idf: np.ndarray) -> sp.csr_matrix:
+        """Sublinear TF times IDF (``entry_idf``: the IDF of each stored entry of ``counts``,
+        ``idf[counts.indices]``), rows L2-normalised (empty rows stay zero)."""
         weighted = counts.copy()
-        weighted.data = (1.0 + np.log(weighted.data)).astype(np.float32)
-        weighted = weighted.multiply(idf[np.newaxis, :]).tocsr()
+        weighted.data = (1.0 + np.log(weighted.data)).astype(np.float32) * entry_idf
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return sp.csr_matrix(sp.diags(1.0 / norms) @ weighted, dtype=np.float32)
@@ -131,10 +131,24 @@ class LexicalEncoder:
     def encode_pair(
         self, src: Sequence[str], tgt: Sequence[str]
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """TF-IDF vectors of both sides with one IDF fitted on both."""
+        """TF-IDF vectors of both sides with one IDF fitted on both, over the n-grams they
+        hold only (a document pair touches a tiny part of the hashed space; renumbering the
+        columns in order changes no dot product, and keeps every sparse product small)."""
         src_counts, tgt_counts = self.counts(src), self.counts(tgt)
-        idf = self.idf(src_counts, tgt_counts)
-        return self.weight(src_counts, idf), self.weight(tgt_counts, idf)
+        both = np.concatenate([src_counts.indices, tgt_counts.indices])
+        _, column, df = np.unique(both, return_inverse=True, return_counts=True)
+        n_rows = src_counts.shape[0] + tgt_counts.shape[0]
+        idf = np.asarray(np.log((1.0 + n_rows) / (1.0 + df)) + 1.0, dtype=np.float32)
+        sides = []
+        for counts, entries in (
+            (src_counts, column[: src_counts.nnz]),
+            (tgt_counts, column[src_counts.nnz :]),
+        ):
+            compact = sp.csr_matrix(
+                (counts.data, entries, counts.indptr), shape=(counts.shape[0], len(df))
+            )
+            sides.append(self.weight(compact, idf[entries]))
+        return sides[0], sides[1]
 
 
 def numbers(text: str) -> frozenset[str]:
