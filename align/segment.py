@@ -32,26 +32,43 @@ from typing import Any, Literal
 import polars as pl
 from sentencex import segment
 
+from alinea.config import changed_fields, check_range
 from alinea.schema import SENTENCES, check_frame, polars_schema
 
-METHOD_ID = "sentencex-repair.v1"
-PLAIN_METHOD_ID = "sentencex.v1"  # without the repair step
+# v2: a sentence longer than max_sentence_chars is cut at whitespace (v1 kept it whole, so a
+# paragraph without punctuation became one sentence of any size)
+METHOD_ID = "sentencex-repair.v2"
+PLAIN_METHOD_ID = "sentencex.v2"  # without the repair step
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class SegmentConfig:
-    """How documents become sentences (sentencex plus a repair step)."""
+    """How documents become sentences (sentencex plus a repair step).
+
+    Attributes:
+        repair: apply the repair rules (module docstring).
+        max_sentence_chars: a longer sentence is cut into pieces of at most this many
+            characters, at the last whitespace of each piece (a text without punctuation
+            would otherwise be one sentence, and every later stage grows with the square of
+            a sentence's length). Long news sentences run to ~600 characters.
+    """
 
     repair: bool = True
+    max_sentence_chars: int = 2000
+
+    def __post_init__(self) -> None:
+        check_range("max_sentence_chars", self.max_sentence_chars, 100)
 
     def method_id(self) -> str:
         """Versioned id of the segmentation method."""
         return METHOD_ID if self.repair else PLAIN_METHOD_ID
 
     def signature_fields(self) -> dict[str, object]:
-        """The segmentation method (its only option is part of the id)."""
-        return {"segment": self.method_id()}
+        """The segmentation method (``repair`` is part of the id) and the changed limit."""
+        changed = changed_fields("segment", self)
+        changed.pop("segment.repair", None)
+        return {"segment": self.method_id()} | changed
 
 
 Kind = Literal["never", "final", "initial"]
@@ -251,13 +268,16 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start + lead, start + len(piece.rstrip())
 
 
-def split_sentences(text: str, lang: str, repair: bool = True) -> list[tuple[int, int]]:
+def split_sentences(
+    text: str, lang: str, repair: bool = True, max_chars: int = 2000
+) -> list[tuple[int, int]]:
     """Split one paragraph into sentence spans.
 
     Args:
         text: one paragraph (no newlines).
         lang: ISO 639-1 code; sentencex's rules and the abbreviation tables depend on it.
         repair: apply the repair rules (module docstring) to sentencex's output.
+        max_chars: longer sentences are cut into pieces of at most this many characters.
 
     Returns:
         Spans ``(start, end)``: ``text[start:end]`` is a sentence without surrounding whitespace;
@@ -269,7 +289,20 @@ def split_sentences(text: str, lang: str, repair: bool = True) -> list[tuple[int
     if repair:
         cuts = _repair(text, lang, cuts)
     spans = (_strip_span(text, a, b) for a, b in pairwise([0, *cuts, len(text)]))
-    return [(a, b) for a, b in spans if a < b]
+    return [piece for a, b in spans if a < b for piece in _pieces(text, a, b, max_chars)]
+
+
+def _pieces(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[int, int]]:
+    """The span ``[start, end)`` cut into stripped pieces of at most ``max_chars``, each at
+    the last whitespace of its window (in the window's second half), else at the limit."""
+    while end - start > max_chars:
+        limit = start + max_chars
+        half = start + max_chars // 2
+        space = max(text.rfind(blank, half, limit + 1) for blank in " \t\u00a0")
+        cut = space if space > start else limit
+        yield _strip_span(text, start, cut)
+        start = _strip_span(text, cut, end)[0]
+    yield start, end
 
 
 def segment_documents(documents: pl.DataFrame, config: SegmentConfig) -> pl.DataFrame:
@@ -323,7 +356,7 @@ def _document_sentences(
         if flag:
             spans = [_strip_span(paragraph, 0, len(paragraph))] if paragraph.strip() else []
         else:
-            spans = split_sentences(paragraph, lang, repair=config.repair)
+            spans = split_sentences(paragraph, lang, config.repair, config.max_sentence_chars)
         for start, end in spans:
             a, b = offset + start, offset + end
             yield (f"{doc_id}:{idx}", doc_id, lang, para, idx, text[a:b], a, b, flag)

@@ -93,7 +93,9 @@ class WordAlignConfig:
             parts.append("orth")
         if self.model:
             parts.append("simalign-emb")
-        return "+".join(parts) + f"-{self.matching}.v3"
+        # v4: EM sums the expected counts of 16 shards of pairs (translation.shards): the
+        # model differs from v3's in its last bits on inputs of more than one shard
+        return "+".join(parts) + f"-{self.matching}.v4"
 
     def signature_fields(self, langs: tuple[str, str]) -> dict[str, object]:
         """The method, the prior's id and every changed option."""

@@ -198,7 +198,7 @@ def test_other_languages_use_the_common_table() -> None:
     assert sentences("Dr. Smith came. Then he left.", "en") == ["Dr. Smith came.", "Then he left."]
     assert sentences("", "es") == []
     assert sentences("   ", "pt") == []
-    assert METHOD_ID == "sentencex-repair.v1"
+    assert METHOD_ID == "sentencex-repair.v2"
 
 
 def test_sentencex_panics_are_contained(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,6 +234,29 @@ def test_spans_cover_the_text(text: str, lang: str, repair: bool) -> None:
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
     if repair and any(ch.isalnum() for ch in text):  # rule 1: no punctuation-only sentence
         assert all(any(ch.isalnum() for ch in text[a:b]) for a, b in spans)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet="aAbé zZ19.,\u00a0\t ", max_size=400),
+    max_chars=st.integers(4, 80),
+)
+def test_long_sentences_are_cut_into_covering_pieces(text: str, max_chars: int) -> None:
+    spans = split_sentences(text, "pt", max_chars=max_chars)
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(text) and end - start <= max_chars
+        assert text[start:end] == text[start:end].strip()
+        previous_end = end
+    covered = {i for start, end in spans for i in range(start, end)}
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_a_paragraph_without_punctuation_is_cut_at_spaces() -> None:
+    words = " ".join(f"palavra{k}" for k in range(2000))  # ~20,000 characters, no full stop
+    pieces = [words[a:b] for a, b in split_sentences(words, "pt")]
+    assert len(pieces) > 10 and max(map(len, pieces)) <= 2000
+    assert " ".join(pieces) == words  # cut between words, nothing lost
 
 
 def documents(*docs: tuple[str, str, str, list[int]]) -> pl.DataFrame:

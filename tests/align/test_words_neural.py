@@ -44,7 +44,7 @@ def test_local_model_scores_every_token_pair(tiny_bert: Path, no_network: None) 
     assert all(((s >= 0.0) & (s <= 1.0)).all() for s in scores)
     links = aligner.align(PAIRS)
     assert all(0 <= i < 3 and 0 <= j < 3 for i, j in links[0].links)
-    assert config.method_id() == "hmm-agree+simalign-emb-argmax.v3"
+    assert config.method_id() == "hmm-agree+simalign-emb-argmax.v4"
 
 
 def test_a_layer_the_model_does_not_have_is_a_usage_error(tiny_bert: Path) -> None:
