@@ -14,6 +14,9 @@ import numpy as np
 import scipy.sparse as sp
 
 Matrix: TypeAlias = sp.csr_matrix | np.ndarray
+# Rows as one matrix, or as column groups whose products add up (e.g. a dense block of the
+# frequent features, whose sparse product would be costly, and a sparse rest).
+Rows: TypeAlias = Matrix | tuple[Matrix, ...]
 SCORE_BUDGET = 2**24  # float32 cells per block of scores (64 MiB)
 PAIR_CHUNK = 65536  # row pairs per vectorised batch in pair_cosines
 
@@ -43,25 +46,39 @@ class Neighbours:
         return np.asarray(np.where(last >= 0, floor, 0.0), dtype=np.float32)
 
 
-def _dense_block(queries: Matrix, keys: Matrix) -> np.ndarray:
+def _height(rows: Rows) -> int:
+    return int((rows[0] if isinstance(rows, tuple) else rows).shape[0])
+
+
+def _slice(rows: Rows, start: int, stop: int) -> Rows:
+    if isinstance(rows, tuple):
+        return tuple(part[start:stop] for part in rows)
+    return rows[start:stop]
+
+
+def _dense_block(queries: Rows, keys: Rows) -> np.ndarray:
+    if isinstance(queries, tuple) and isinstance(keys, tuple):
+        parts = [_dense_block(q, k) for q, k in zip(queries, keys, strict=True)]
+        return np.asarray(sum(parts[1:], parts[0]), dtype=np.float32)
+    assert not isinstance(queries, tuple) and not isinstance(keys, tuple)
     product = queries @ keys.T
     if sp.issparse(product):
         return np.asarray(sp.csr_matrix(product).toarray(), dtype=np.float32)
     return np.asarray(product, dtype=np.float32)
 
 
-def top_k(queries: Matrix, keys: Matrix, k: int) -> Neighbours:
+def top_k(queries: Rows, keys: Rows, k: int) -> Neighbours:
     """The ``k`` nearest ``keys`` of every row of ``queries`` by dot product.
 
     Args:
-        queries: ``(n, d)`` normalised rows.
-        keys: ``(m, d)`` normalised rows.
+        queries: ``(n, d)`` normalised rows (or their column groups).
+        keys: ``(m, d)`` normalised rows (grouped as the queries).
         k: neighbours per row.
 
     Returns:
         ``Neighbours`` with ``(n, k)`` arrays.
     """
-    n, m = queries.shape[0], keys.shape[0]
+    n, m = _height(queries), _height(keys)
     index = np.full((n, k), -1, dtype=np.int64)
     score = np.full((n, k), -np.inf, dtype=np.float32)
     if n == 0 or m == 0:
@@ -69,7 +86,7 @@ def top_k(queries: Matrix, keys: Matrix, k: int) -> Neighbours:
     keep = min(k, m)
     block = max(1, SCORE_BUDGET // m)
     for start in range(0, n, block):
-        scores = _dense_block(queries[start : start + block], keys)
+        scores = _dense_block(_slice(queries, start, start + block), keys)
         if keep < m:
             part = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
         else:
