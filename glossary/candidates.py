@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from alinea.engine import Executor, SerialExecutor, shard_plan
 from alinea.glossary.acronyms import acronym_letters, find_expansions, initials
-from alinea.glossary.analysis import Analysis, Sentence, Token
+from alinea.glossary.analysis import Analysis, Evidence, Sentence, Token, casing_evidence
 from alinea.glossary.generality import base_language
 from alinea.glossary.inflection import singular
 from alinea.glossary.stopwords import stopwords
@@ -113,10 +114,14 @@ def _spans(toks: Sequence[Token], max_n: int) -> Iterator[tuple[int, int]]:
 
 
 def _occurrences(
-    sentences: Iterable[Sentence], vocabulary: set[str], lang: str, config: CandidateConfig
+    sentences: Iterable[tuple[int, Sentence]],
+    vocabulary: Collection[str],
+    lang: str,
+    config: CandidateConfig,
 ) -> tuple[dict[str, _Group], list[tuple[str, str]]]:
-    """The groups of every n-gram, by key, and the acronym expansions the text gives (folded
-    acronym, expansion), both in the order they occur."""
+    """The groups of every n-gram of ``(input position, sentence)`` pairs, by key, and the
+    acronym expansions the text gives (folded acronym, expansion), both in the order they
+    occur."""
     parts: dict[tuple[str, bool, bool], tuple[str, ...]] = {}
 
     def key_parts(t: Token) -> tuple[str, ...]:
@@ -130,7 +135,7 @@ def _occurrences(
 
     groups: dict[str, _Group] = {}
     expansions: list[tuple[str, str]] = []
-    for n, s in enumerate(sentences):
+    for n, s in sentences:
         token_keys: list[str] = []  # each token's key parts, joined (filled as spans need them)
         for i, j in _spans(s.tokens, config.max_n):
             span = s.tokens[i:j]
@@ -248,10 +253,80 @@ def _initials_index(names: Sequence[Candidate], stops: frozenset[str]) -> dict[s
     return index
 
 
+Row = tuple[str, str, str]  # sent_id, doc_id, text
+
+
+@dataclass(frozen=True)
+class CountTask:
+    """What every shard of the counting pass shares: the language and the corpus evidence."""
+
+    lang: str  # base language (plural rules)
+    stops: frozenset[str]
+    config: CandidateConfig
+    evidence: Evidence
+
+
+def casing_shard(task: tuple[frozenset[str], int], rows: Sequence[Row]) -> Evidence:
+    """Map step 1: the casing evidence of one shard of sentences (a union reduces it)."""
+    return casing_evidence(rows, *task)
+
+
+def count_shard(
+    task: CountTask, rows: Sequence[tuple[int, Row]]
+) -> tuple[dict[str, _Group], list[tuple[str, str]]]:
+    """Map step 2: the n-gram groups and acronym expansions of one shard of ``(input position,
+    row)`` sentences, under the evidence of the whole corpus."""
+    analysis = Analysis([row for _, row in rows], task.stops, task.config.max_acronym_len,
+                        task.evidence)  # fmt: skip
+    numbered = zip((n for n, _ in rows), analysis, strict=True)
+    return _occurrences(numbered, task.evidence[2], task.lang, task.config)
+
+
+def count_ngrams(
+    sentences: Sequence[Row],
+    lang: str,
+    stops: frozenset[str],
+    config: CandidateConfig,
+    executor: Executor | None = None,
+    shards: int = 1,
+) -> tuple[dict[str, _Group], list[tuple[str, str]]]:
+    """The groups of every n-gram and the acronym expansions of ``sentences``, as a map over
+    shards of documents (a stable hash of the document id) and a reduce in shard order: first
+    the corpus-wide casing evidence (a union of sets), then the counts (groups merged)."""
+    executor = executor or SerialExecutor()
+    plan = shard_plan([did for _, did, _ in sentences], shards)
+    pairs: set[tuple[str, str]] = set()
+    lowercase: set[str] = set()
+    words: set[str] = set()
+    rows = [[sentences[i] for i in items] for items in plan]
+    for shard_pairs, shard_lowercase, shard_words in executor.map(
+        casing_shard, (stops, config.max_acronym_len), rows
+    ):
+        pairs |= shard_pairs
+        lowercase |= shard_lowercase
+        words |= shard_words
+    del rows
+    task = CountTask(lang, stops, config, (pairs, lowercase, words))
+    groups: dict[str, _Group] = {}
+    expansions: list[tuple[str, str]] = []
+    numbered = [[(i, sentences[i]) for i in items] for items in plan]
+    for shard_groups, shard_expansions in executor.map(count_shard, task, numbered):
+        for key, g in shard_groups.items():
+            total = groups.get(key)
+            if total is None:
+                groups[key] = g
+            else:  # shards hold different sentences: the merge adds their counts
+                total.merge(g)
+        expansions += shard_expansions
+    return groups, expansions
+
+
 def extract_candidates(
-    sentences: Sequence[tuple[str, str, str]],
+    sentences: Sequence[Row],
     lang: str,
     config: CandidateConfig = CandidateConfig(),
+    executor: Executor | None = None,
+    shards: int = 1,
 ) -> list[Candidate]:
     """Term candidates of one language, best termhood first.
 
@@ -260,6 +335,8 @@ def extract_candidates(
         lang: ISO 639-1 code, optionally with a region (``pt-PT``); chooses the stop words and
             the plural rules.
         config: extraction settings.
+        executor: runs the counting shards (default: this process); never changes the output.
+        shards: how many shards the sentences are counted in (never changes the output).
 
     Returns:
         Candidates sorted by termhood, then frequency, then key.
@@ -277,8 +354,7 @@ def extract_candidates(
                 seen.add((did, text.strip()))
                 rows.append((sid, did, text))
         sentences = rows
-    analysis = Analysis(sentences, stops, config.max_acronym_len)
-    groups, found = _occurrences(analysis, analysis.words, base, config)
+    groups, found = count_ngrams(sentences, base, stops, config, executor, shards)
     alias = _merge_spacing(groups)
     scores = c_value({k: g.freq for k, g in groups.items()}, alias, config.cvalue_min_freq)
     expansions: dict[str, Counter[str]] = {}
