@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
 from alinea.align.words.orthography import MIN_COGNATE_CHARS, spelling
 from alinea.engine import Executor, SerialExecutor
@@ -126,11 +127,25 @@ Block = tuple[list[str], list[str], list[str], list[str]]  # row keys, row texts
 
 
 def block_pairs(threshold: float, block: Block) -> list[Close]:
-    """The pairs of one block whose similarity reaches ``threshold`` (a map task)."""
+    """The pairs of one block whose similarity reaches ``threshold`` (a map task).
+
+    The similarity is ``2 L / (la + lb)``, ``L`` the longest common subsequence: the block's
+    ``L`` matrix (small integers, the fastest rapidfuzz matrix) keeps the pairs that can reach
+    the threshold, and only those are scored exactly as :func:`cognate_matrix` scores them."""
     row_keys, rows, col_keys, cols = block
-    sim = _ratios(rows, cols, threshold)
-    found = np.nonzero(sim >= threshold)
-    return [(row_keys[i], col_keys[j], float(sim[i, j])) for i, j in zip(*found, strict=True)]
+    longest = max(map(len, rows)) < 256 and max(map(len, cols)) < 256
+    common = process.cdist(rows, cols, scorer=LCSseq.similarity,
+                           dtype=np.uint8 if longest else np.int32)  # fmt: skip
+    la = np.array([len(x) for x in rows], dtype=np.float64)
+    lb = np.array([len(x) for x in cols], dtype=np.float64)
+    reach = 2 * common.astype(np.float64) >= threshold * (la[:, None] + lb[None, :]) - 1e-6
+    out = []
+    for i, j in zip(*np.nonzero(reach), strict=True):
+        score = fuzz.ratio(rows[i], cols[j], score_cutoff=threshold * 100)
+        sim = float(np.float32(score)) / 100.0  # as the float32 matrix of cognate_matrix
+        if sim >= threshold:
+            out.append((row_keys[i], col_keys[j], sim))
+    return out
 
 
 def _blocks(

@@ -47,7 +47,7 @@ from alinea.glossary.candidates import METHOD_ID as CANDIDATES_METHOD_ID
 from alinea.glossary.candidates import Candidate, CandidateConfig
 from alinea.glossary.generality import base_language, specificity
 from alinea.glossary.inflection import looks_plural
-from alinea.glossary.phrases import Lexicon, Occurrences
+from alinea.glossary.phrases import Lexicon, Occurrences, find_occurrences
 from alinea.glossary.selection import (
     Selection,
     SelectionConfig,
@@ -239,8 +239,9 @@ def pair_terms(
         token spans in its sentences of each key some proposal has (the others are never
         looked up).
     """
+    shards = config.shards
     ev = gather(pairs, lexicons, config.max_phrase_len, config.cognate_floor,
-                config.global_cognate, executor, config.shards)  # fmt: skip
+                config.global_cognate, executor, shards)  # fmt: skip
     paired = _link(ev, lexicons, config)
     alone = _alone(lexicons, paired)
     # only the keys of proposals are ever looked up: the spans of the others (most of them
@@ -249,8 +250,8 @@ def pair_terms(
         {c.key for p in (*paired, *alone) if (c := p.sides[side]) is not None} for side in (0, 1)
     ]
     occurrences = (
-        lexicons[0].occurrences(sentences[0].items(), needed[0]),
-        lexicons[1].occurrences(sentences[1].items(), needed[1]),
+        find_occurrences(lexicons[0], list(sentences[0].items()), needed[0], executor, shards),
+        find_occurrences(lexicons[1], list(sentences[1].items()), needed[1], executor, shards),
     )
     stops = tuple(stopwords(base_language(lex.lang)) for lex in lexicons)
 
@@ -260,8 +261,10 @@ def pair_terms(
 
     proposals = sorted(paired, key=order) + sorted(alone, key=order)
     dropped: set[int] = set()
+    enclosed: tuple[dict[str, bool], dict[str, bool]] = {}, {}  # the same in every round
     for _ in range(MAX_ROUNDS):  # entries that do not recur must not block others: run again
-        selection = Selection(occurrences, sentences, (stops[0], stops[1]), config.selection)
+        selection = Selection(occurrences, sentences, (stops[0], stops[1]), config.selection,
+                              enclosed)  # fmt: skip
         for k, p in enumerate(proposals):
             if k not in dropped:
                 selection.offer(p)
