@@ -155,7 +155,10 @@ def gather(
     box scores are summed in pair order, as one pass over the pairs would."""
     executor = executor or SerialExecutor()
     plan = shard_plan([pair.pair_id for pair in pairs], shards)
-    task = GatherTask(lexicons, max_len, cognate_floor)
+    shared = lexicons  # sent to other processes without the sentence ids
+    if not isinstance(executor, SerialExecutor):
+        shared = lexicons[0].slim(), lexicons[1].slim()
+    task = GatherTask(shared, max_len, cognate_floor)
     ev = Evidence()
     boxes: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     shards_of_pairs = [[(p, pairs[p]) for p in items] for items in plan]

@@ -15,7 +15,7 @@ folded tokens and gets the candidate's grouping key (plurals and spacing variant
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from alinea.engine import Executor, SerialExecutor, shard_plan
 from alinea.glossary.candidates import Candidate
@@ -99,6 +99,12 @@ class Lexicon:
                 surfaces.setdefault(surface_key(tokenize(form)), key)
         return cls(lang, by_key, surfaces, max_len)
 
+    def slim(self) -> Lexicon:
+        """The same lookups without the candidates' sentence ids (what a shard's task needs:
+        the ids grow with the corpus)."""
+        slim = {k: replace(c, sent_ids=()) for k, c in self.candidates.items()}
+        return Lexicon(self.lang, slim, self.surfaces, self.max_len)
+
     def key(self, tokens: Sequence[str]) -> str | None:
         """The grouping key of the candidate ``tokens`` are an occurrence of, if any."""
         key = self.surfaces.get(surface_key(tokens))
@@ -160,7 +166,9 @@ def find_occurrences(
     plan = shard_plan([sid for sid, _ in sentences], shards)
     items = [[(n, *sentences[n]) for n in shard] for shard in plan]
     merged: dict[str, list[tuple[int, str, int, int]]] = {}
-    for part in (executor or SerialExecutor()).map(occurrences_shard, (lexicon, keys), items):
+    executor = executor or SerialExecutor()
+    task = (lexicon if isinstance(executor, SerialExecutor) else lexicon.slim(), keys)
+    for part in executor.map(occurrences_shard, task, items):
         for key, spots in part.items():
             merged.setdefault(key, []).extend(spots)
     out: Occurrences = {}

@@ -46,8 +46,9 @@ FRAMES = ("sentences", "sentence_pairs", "word_alignments")
 LANGS = ("pt", "es")
 
 
-def _prepare(docs: int, seed: int, folder: Path) -> dict[str, Any]:
+def _prepare(docs: str, seed: int, folder: Path) -> dict[str, Any]:
     """The frames of ``folder`` (made when missing), with the seconds each stage took."""
+    import bench_memory as bm
     import scale_collection as sc
 
     from alinea import ingest
@@ -61,12 +62,15 @@ def _prepare(docs: int, seed: int, folder: Path) -> dict[str, Any]:
     if done.exists():
         return dict(json.loads(done.read_text()))
     folder.mkdir(parents=True, exist_ok=True)
-    collection = sc.make_collection(docs, seed)
-    sc.write_collection(collection, folder / "collection")
+    if docs.startswith("small"):  # bench_memory.py's small articles (half per language)
+        inputs = bm.small_inputs(folder, int(docs[5:]), seed)
+    else:
+        inputs = [folder / "collection"]
+        sc.write_collection(sc.make_collection(int(docs), seed), inputs[0])
     config = BuildConfig("bench", ingest=IngestConfig(langs=LANGS), align=AlignConfig(encoder=None))
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    ingested = ingest.ingest([folder / "collection"], config.ingest)
+    ingested = ingest.ingest(inputs, config.ingest)
     seconds["ingest"] = time.perf_counter() - started
     started = time.perf_counter()
     sentences = segment.segment_documents(ingested.documents, config.segment)
@@ -199,7 +203,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--docs", default="200,2000", help="documents per side, comma-separated")
+    parser.add_argument(
+        "--docs",
+        default="200,2000",
+        help="documents per side of scale_collection.py's collection, or smallN: the N small "
+        "articles of bench_memory.py; comma-separated",
+    )
     parser.add_argument("--systems", default="serial,ray2", help="serial, rayN")
     parser.add_argument(
         "--shards", default="", help="glossary shard counts to try (default: config)"
@@ -213,8 +222,8 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     shard_counts = [int(s) for s in args.shards.split(",") if s] or [None]
-    for docs in [int(d) for d in args.docs.split(",")]:
-        folder = args.work / str(docs)
+    for docs in args.docs.split(","):
+        folder = args.work / docs
         info = _prepare(docs, args.seed, folder)
         print(json.dumps(info), flush=True)
         if args.prepare_only:
@@ -230,7 +239,7 @@ def main() -> None:
               "| tree peak MiB | rows | sha256 |")  # fmt: skip
         print("|---|---|---|---|---|---|---|---|---|")
         for r in rows:
-            cells = [f"{r['docs']:,}", f"{r['sentences']:,}", f"{r['sentence_pairs']:,}",
+            cells = [r["docs"], f"{r['sentences']:,}", f"{r['sentence_pairs']:,}",
                      r["system"], r["shards"] or "default", r.get("seconds", r.get("error")),
                      r.get("tree_peak_mib", "-"), r.get("rows", "-"), r.get("sha256")]  # fmt: skip
             print("| " + " | ".join(str(c) for c in cells) + " |")
