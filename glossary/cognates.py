@@ -3,12 +3,15 @@
 :func:`cognate` is the similarity of two candidates' keys; :func:`cognate_matrix` the same for
 every pair of two short lists (the candidates of one sentence pair). :func:`close_pairs` finds
 every pair of two long lists at or above a threshold (corpus-wide cognates) without the
-``N x M`` matrix: the pairs the similarity can only reach through identity (equal keys, equal
-acronym letters, equal short spellings) are hash joins, and the others need similar lengths
+``N x M`` matrix of floats: the pairs the similarity can only reach through identity (equal keys,
+equal acronym letters, equal short spellings) are hash joins, and the others need similar lengths
 (``2 min(la, lb) / (la + lb) >= threshold``): both lists sorted by spelling length, each block of
-``BLOCK`` rows is compared (rapidfuzz ``cdist``) with the columns of compatible lengths only, one
-block per task of an :class:`~alinea.engine.Executor`. The pairs found, and their values, are
-those of the full matrix.
+``BLOCK`` rows meets only the columns of compatible lengths, one block per task of an
+:class:`~alinea.engine.Executor`; in a block, a matrix of longest common subsequences (small
+integers, rapidfuzz's fastest) keeps the pairs that can reach the threshold, and only those are
+scored. The pairs found, and their values, are those of the full matrix. The work is still
+quadratic in the number of recurring candidates (divided by the length blocking); the memory is
+one block's.
 """
 
 from __future__ import annotations

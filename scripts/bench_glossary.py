@@ -1,11 +1,12 @@
 """Time and peak memory of the glossary stage alone, at corpus scale (issue 11, items 3 and 5).
 
 The glossary's inputs are the frames of a build up to word alignment (``sentences``,
-``sentence_pairs``, ``word_alignments``). ``prepare`` makes them once per size from the synthetic
-collection of ``scale_collection.py`` (``make_collection(docs, seed)``, lexical sentence
-alignment: ``--encoder none``, default word alignment) and stores them as parquet under
-``--work`` (``<work>/<docs>/*.parquet``), so that the glossary can be measured again and again
-without the minutes of alignment before it.
+``sentence_pairs``, ``word_alignments``). They are made once per input and stored as parquet
+under ``--work`` (``<work>/<docs>/*.parquet``), so that the glossary can be measured again and
+again without the minutes of alignment before it: ``--docs N`` is the synthetic collection of
+``scale_collection.py`` with N documents per side (``make_collection(N, seed)``), ``smallN`` the
+N small articles of ``bench_memory.py --inputs small``; both built with lexical sentence
+alignment (``--encoder none``) and the default word alignment, languages pt, es.
 
 Each measured run is a child process (``_child``) that reads the frames, runs
 ``build_glossary`` with the chosen executor (``serial``, or ``rayN``: a local Ray with N CPUs,
@@ -16,10 +17,17 @@ samples the RSS summed over the child and its descendants (Ray's processes) ever
 (``scale_collection.TreeSampler``) and reports the peak, and the child's own ``ru_maxrss``. A run
 above ``--max-tree-gib`` or ``--timeout`` is stopped and reported so.
 
+To measure another version of alinea on the same frames (e.g. before a change), install it
+into a folder and put that first on the path of this script and its children:
+``pip install --no-deps --target /tmp/alinea-old <checkout>`` then
+``PYTHONPATH=/tmp/alinea-old .venv/bin/python scripts/bench_glossary.py ...`` (a version without
+the ``executor`` parameter runs serial only).
+
 Usage:
-    .venv/bin/python scripts/bench_glossary.py --docs 200,2000 --systems serial,ray2 \
+    .venv/bin/python scripts/bench_glossary.py --docs 200,2000,small2000 --systems serial,ray2 \
         --work /tmp/bench-glossary
     .venv/bin/python scripts/bench_glossary.py --docs 2000 --prepare-only --work DIR
+    .venv/bin/python scripts/bench_glossary.py --docs 200 --shards 1,4,16 --work DIR
 """
 
 from __future__ import annotations
