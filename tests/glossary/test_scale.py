@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from alinea.engine import Engine, EngineConfig, Executor, SerialExecutor
 from alinea.glossary import cognates
-from alinea.glossary.candidates import Candidate, CandidateConfig, count_ngrams, extract_candidates
+from alinea.glossary.candidates import Candidate, CandidateConfig, extract_candidates
 from alinea.glossary.cognates import close_pairs, cognate_matrix
+from alinea.glossary.counting import count_ngrams
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.phrases import Lexicon, find_occurrences
 from alinea.glossary.stage import build_glossary, sentence_rows
