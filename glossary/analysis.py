@@ -11,7 +11,7 @@ words is also seen capitalised inside a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -98,30 +98,49 @@ def _name_pairs(toks: Sequence[Token]) -> Iterator[tuple[str, str]]:
             yield _shape(a.text)[3], _shape(b.text)[3]
 
 
+Evidence = tuple[set[tuple[str, str]], set[str], set[str]]  # name pairs, lowercase, word parts
+
+
+def casing_evidence(
+    rows: Iterable[tuple[str, str, str]], stops: frozenset[str], max_acronym_len: int
+) -> Evidence:
+    """The corpus-wide evidence of ``(sent_id, doc_id, text)`` rows (see :class:`Analysis`):
+    folded capitalised name pairs seen inside sentences, tokens seen in lowercase and the folded
+    word parts. Sets, so the evidence of a corpus is the union of its parts' evidence."""
+    pairs: set[tuple[str, str]] = set()
+    lowercase: set[str] = set()
+    words: set[str] = set()
+    for _, _, text in rows:
+        toks, _ = _raw(text, stops, max_acronym_len)
+        pairs.update(_name_pairs(toks))
+        lowercase.update(t.text for t in toks if t.text[:1].islower())
+        words.update(p for t in toks if t.word for p in _shape(t.text)[3].split("-"))
+    return pairs, lowercase, words
+
+
 class Analysis:
     """The analysed sentences of ``(sent_id, doc_id, text)`` rows, one at a time.
 
     Casing evidence is corpus-wide (capitalised name pairs seen inside sentences, words seen in
-    lowercase), so the constructor reads every row once to collect it, together with the folded
-    word parts of the corpus (:attr:`words`, for the plural rules of the candidates); iterating
-    tokenises each row again and yields its :class:`Sentence`. Only one sentence's tokens are
-    held at a time, whatever the corpus.
+    lowercase), so the constructor reads every row once to collect it (or takes the evidence of
+    the whole corpus when the rows are only part of it), together with the folded word parts of
+    the corpus (:attr:`words`, for the plural rules of the candidates); iterating tokenises each
+    row again and yields its :class:`Sentence`. Only one sentence's tokens are held at a time,
+    whatever the corpus.
     """
 
     def __init__(
-        self, rows: Sequence[tuple[str, str, str]], stops: frozenset[str], max_acronym_len: int
+        self,
+        rows: Sequence[tuple[str, str, str]],
+        stops: frozenset[str],
+        max_acronym_len: int,
+        evidence: Evidence | None = None,
     ) -> None:
         self.rows = rows
         self._stops, self._max_acronym_len = stops, max_acronym_len
-        pairs: set[tuple[str, str]] = set()
-        lowercase: set[str] = set()
-        words: set[str] = set()
-        for _, _, text in rows:
-            toks, _ = _raw(text, stops, max_acronym_len)
-            pairs.update(_name_pairs(toks))
-            lowercase.update(t.text for t in toks if t.text[:1].islower())
-            words.update(p for t in toks if t.word for p in _shape(t.text)[3].split("-"))
-        self.pairs, self.lowercase, self.words = pairs, lowercase, words
+        if evidence is None:
+            evidence = casing_evidence(rows, stops, max_acronym_len)
+        self.pairs, self.lowercase, self.words = evidence
 
     def __iter__(self) -> Iterator[Sentence]:
         for sent_id, doc_id, text in self.rows:

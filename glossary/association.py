@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from alinea.align.words.orthography import MIN_COGNATE_CHARS, spelling
-from alinea.glossary.acronyms import acronym_letters, is_acronym
+from alinea.align.words.orthography import spelling
+from alinea.engine import Executor, SerialExecutor, shard_plan
+from alinea.glossary.acronyms import is_acronym
 from alinea.glossary.candidates import Candidate
+from alinea.glossary.cognates import close_pairs, cognate_matrix, spelled
 from alinea.glossary.phrases import Lexicon, consistent_phrase_pairs, surface_key
 from alinea.text import tokenize
 
@@ -68,25 +70,6 @@ class Evidence:
         return len(self.src_pairs.get(s, set()) & self.tgt_pairs.get(t, set()))
 
 
-def _spelled(c: Candidate, lang: str) -> str:
-    return _spelled_key(c.key, lang)
-
-
-@lru_cache(maxsize=1 << 18)  # bounded: a corpus has as many keys as it has n-grams
-def _spelled_key(key: str, lang: str) -> str:
-    return " ".join(spelling(w, lang) for w in key.split(" "))
-
-
-def cognate(a: Candidate, b: Candidate, lang_a: str, lang_b: str) -> float:
-    """Orthographic similarity in [0, 1] of two candidates' keys.
-
-    Equal keys are similar (1.0); acronyms only when their letters are equal; keys shorter than
-    ``MIN_COGNATE_CHARS`` letters only when identical; others by the normalised Indel
-    similarity of their shared spellings (:func:`alinea.align.words.orthography.spelling`).
-    """
-    return float(_cognates([a], [b], lang_a, lang_b)[0, 0])
-
-
 def compatible(a: Candidate, b: Candidate, lang_a: str, lang_b: str, floor: float) -> bool:
     """Whether the types of ``a`` and ``b`` allow a pair: an acronym pairs with an acronym, or
     with a term whose spelling is close to the expansion the text gives for it (at ``floor``);
@@ -101,88 +84,102 @@ def compatible(a: Candidate, b: Candidate, lang_a: str, lang_b: str, floor: floa
     expansion = " ".join(
         spelling(w, lang_x) for w in surface_key(tokenize(acronym.expansion)).split()
     )
-    return fuzz.ratio(expansion, _spelled(other, lang_o)) / 100.0 >= floor
+    return fuzz.ratio(expansion, spelled(other, lang_o)) / 100.0 >= floor
 
 
-def _ids(*columns: Sequence[str]) -> list[np.ndarray]:
-    """The strings of each column as integers, equal where the strings are equal (so a
-    matrix of comparisons is a fast integer one)."""
-    index: dict[str, int] = {}
-    return [
-        np.array([index.setdefault(x, len(index)) for x in col], dtype=np.int64) for col in columns
-    ]
+@dataclass(frozen=True)
+class GatherTask:
+    """What every shard of pairs shares."""
+
+    lexicons: tuple[Lexicon, Lexicon]
+    max_len: int
+    cognate_floor: float
 
 
-def _cognates(
-    src: Sequence[Candidate],
-    tgt: Sequence[Candidate],
-    src_lang: str,
-    tgt_lang: str,
-    cutoff: float = 0.0,
-) -> np.ndarray:
-    """The :func:`cognate` matrix of two candidate lists (similarities below ``cutoff`` may
-    read 0)."""
-    a = [_spelled(c, src_lang) for c in src]
-    b = [_spelled(c, tgt_lang) for c in tgt]
-    sim = np.asarray(
-        process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=cutoff * 100),
-        dtype=np.float64,
+@dataclass
+class ShardCounts:
+    """The counts of one shard of sentence pairs, by the pairs' global indexes."""
+
+    src_pairs: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    tgt_pairs: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    boxes: dict[tuple[str, str], list[tuple[int, float]]] = field(
+        default_factory=lambda: defaultdict(list)
     )
-    sim /= 100.0
-    acr_a = np.array([c.type == "acronym" for c in src])
-    acr_b = np.array([c.type == "acronym" for c in tgt])
-    letters_a, letters_b = _ids([_letters(c) for c in src], [_letters(c) for c in tgt])
-    short_a = np.array([len(x) < MIN_COGNATE_CHARS for x in a])
-    short_b = np.array([len(x) < MIN_COGNATE_CHARS for x in b])
-    spelled_a, spelled_b = _ids(a, b)
-    if short_a.any() or short_b.any():  # short spellings count only when identical
-        short = short_a[:, None] | short_b[None, :]
-        sim[short] = (spelled_a[:, None] == spelled_b[None, :])[short]
-    keys_a, keys_b = _ids([c.key for c in src], [c.key for c in tgt])
-    sim[keys_a[:, None] == keys_b[None, :]] = 1.0
-    if acr_a.any() or acr_b.any():  # an acronym is a cognate only of the same letters
-        rows, cols = np.flatnonzero(acr_a), np.flatnonzero(acr_b)
-        sim[rows, :] = 0.0
-        sim[:, cols] = 0.0
-        same = letters_a[rows][:, None] == letters_b[cols][None, :]
-        sim[np.ix_(rows, cols)] = same.astype(np.float64)
-    return sim
+    cognates: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
-def gather(
-    pairs: Iterable[AlignedPair],
-    lexicons: tuple[Lexicon, Lexicon],
-    max_len: int,
-    cognate_floor: float,
-    global_cognate: float,
-) -> Evidence:
-    """Count phrase pairs, co-occurrences and cognates (module docstring)."""
-    src_lex, tgt_lex = lexicons
-    ev = Evidence()
-    for p, pair in enumerate(pairs):
+def gather_shard(task: GatherTask, pairs: Sequence[tuple[int, AlignedPair]]) -> ShardCounts:
+    """The map step: occurrences, best phrase-pair boxes and co-occurring cognates of one shard
+    of ``(index, pair)``."""
+    src_lex, tgt_lex = task.lexicons
+    out = ShardCounts()
+    for p, pair in pairs:
         src_spans = {(i, j): k for i, j, k in src_lex.spans(pair.src_tokens)}
         tgt_spans = {(i, j): k for i, j, k in tgt_lex.spans(pair.tgt_tokens)}
-        for k in src_spans.values():
-            ev.src_pairs[k].add(p)
-        for k in tgt_spans.values():
-            ev.tgt_pairs[k].add(p)
+        for k in dict.fromkeys(src_spans.values()):
+            out.src_pairs[k].append(p)
+        for k in dict.fromkeys(tgt_spans.values()):
+            out.tgt_pairs[k].append(p)
         boxes: dict[tuple[str, str], float] = {}
         box_links = list(zip(pair.links, pair.scores, strict=True))
         for src, tgt in consistent_phrase_pairs(
-            pair.links, len(pair.src_tokens), len(pair.tgt_tokens), max_len
+            pair.links, len(pair.src_tokens), len(pair.tgt_tokens), task.max_len
         ):
             if src in src_spans and tgt in tgt_spans:
                 key = src_spans[src], tgt_spans[tgt]
                 box = _box_score(src, tgt, box_links) * pair.score
                 boxes[key] = max(boxes.get(key, 0.0), box)
         for key, score in boxes.items():
-            ev.aligned[key] += 1
-            ev.link_sum[key] += score
+            out.boxes[key].append((p, score))
+        _add_cognates(
+            out.cognates,
+            [src_lex.candidates[k] for k in sorted(set(src_spans.values()))],
+            [tgt_lex.candidates[k] for k in sorted(set(tgt_spans.values()))],
+            (src_lex.lang, tgt_lex.lang),
+            task.cognate_floor,
+        )
+    return out
+
+
+def gather(
+    pairs: Sequence[AlignedPair],
+    lexicons: tuple[Lexicon, Lexicon],
+    max_len: int,
+    cognate_floor: float,
+    global_cognate: float,
+    executor: Executor | None = None,
+    shards: int = 1,
+) -> Evidence:
+    """Count phrase pairs, co-occurrences and cognates (module docstring): a map over shards
+    of sentence pairs (a stable hash of the pair id), reduced in shard order. A phrase pair's
+    box scores are summed in pair order, as one pass over the pairs would."""
+    executor = executor or SerialExecutor()
+    plan = shard_plan([pair.pair_id for pair in pairs], shards)
+    shared = lexicons  # sent to other processes without the sentence ids
+    if not isinstance(executor, SerialExecutor):
+        shared = lexicons[0].slim(), lexicons[1].slim()
+    task = GatherTask(shared, max_len, cognate_floor)
+    ev = Evidence()
+    boxes: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    shards_of_pairs = [[(p, pairs[p]) for p in items] for items in plan]
+    for part in executor.map(gather_shard, task, shards_of_pairs):
+        for k, ps in part.src_pairs.items():
+            ev.src_pairs[k].update(ps)
+        for k, ps in part.tgt_pairs.items():
+            ev.tgt_pairs[k].update(ps)
+        for key, events in part.boxes.items():
+            boxes[key] += events
+        ev.cognates.update(part.cognates)
+    for key, events in boxes.items():
+        events.sort()
+        ev.aligned[key] = len(events)
+        total = 0.0
+        for p, score in events:
+            total += score
             if score > ev.best.get(key, (-1.0, 0))[0]:
                 ev.best[key] = score, p
-        _pair_cognates(ev, sorted(set(src_spans.values())), sorted(set(tgt_spans.values())),
-                       lexicons, cognate_floor)  # fmt: skip
-    _global_cognates(ev, lexicons, global_cognate)
+        ev.link_sum[key] = total
+    _global_cognates(ev, lexicons, global_cognate, executor)
     return ev
 
 
@@ -196,36 +193,23 @@ def _box_score(
     return sum(s for _, _, s in inside) / len(inside) * linked / size
 
 
-def _letters(c: Candidate) -> str:
-    return acronym_letters(c.form) if c.type == "acronym" else ""
-
-
 @lru_cache(maxsize=1 << 16)
 def _has_acronym(form: str) -> bool:
     return any(is_acronym(w) for w in form.split())
 
 
-def _pair_cognates(
-    ev: Evidence,
-    src_keys: Sequence[str],
-    tgt_keys: Sequence[str],
-    lexicons: tuple[Lexicon, Lexicon],
-    floor: float,
+def _global_cognates(
+    ev: Evidence, lexicons: tuple[Lexicon, Lexicon], threshold: float, executor: Executor
 ) -> None:
-    src_lex, tgt_lex = lexicons
-    src = [src_lex.candidates[k] for k in src_keys]
-    _add_cognates(ev, src, [tgt_lex.candidates[k] for k in tgt_keys], lexicons, floor)
-
-
-def _global_cognates(ev: Evidence, lexicons: tuple[Lexicon, Lexicon], threshold: float) -> None:
     """Close cognates anywhere in the corpus: recurring candidates of both languages, and a
     recurring candidate with a once-seen multiword one of the same length and initial
     (``cooperación técnico-militar`` twice in ES, ``cooperação técnico-militar`` once in PT)."""
     src_lex, tgt_lex = lexicons
+    langs = src_lex.lang, tgt_lex.lang
     src = sorted(src_lex.candidates.values(), key=_by_key)
     tgt = sorted(tgt_lex.candidates.values(), key=_by_key)
     src_rec, tgt_rec = [c for c in src if _recurring(c)], [c for c in tgt if _recurring(c)]
-    _add_cognates(ev, src_rec, tgt_rec, lexicons, threshold)
+    found = close_pairs(src_rec, tgt_rec, langs, threshold, executor)
     for a, b in (
         (src_rec, [c for c in tgt if _one_off_phrase(c)]),
         ([c for c in src if _one_off_phrase(c)], tgt_rec),
@@ -233,28 +217,30 @@ def _global_cognates(ev: Evidence, lexicons: tuple[Lexicon, Lexicon], threshold:
         blocks_a, blocks_b = _blocks(a, src_lex.lang), _blocks(b, tgt_lex.lang)
         for block, members in blocks_a.items():
             if block in blocks_b:
-                _add_cognates(ev, members, blocks_b[block], lexicons, threshold)
+                found += close_pairs(members, blocks_b[block], langs, threshold, executor)
+    for s, t, sim in found:
+        ev.cognates[s, t] = sim
 
 
 def _add_cognates(
-    ev: Evidence,
+    out: dict[tuple[str, str], float],
     src: Sequence[Candidate],
     tgt: Sequence[Candidate],
-    lexicons: tuple[Lexicon, Lexicon],
+    langs: tuple[str, str],
     threshold: float,
 ) -> None:
     if not src or not tgt:
         return
-    sim = _cognates(src, tgt, lexicons[0].lang, lexicons[1].lang, cutoff=threshold)
+    sim = cognate_matrix(src, tgt, *langs, cutoff=threshold)
     for i, j in zip(*np.nonzero(sim >= threshold), strict=True):
-        ev.cognates[src[i].key, tgt[j].key] = float(sim[i, j])
+        out[src[i].key, tgt[j].key] = float(sim[i, j])
 
 
 def _blocks(candidates: Iterable[Candidate], lang: str) -> dict[tuple[int, str], list[Candidate]]:
     """Candidates by word count and first letter of their spelling (cognate blocking)."""
     out: dict[tuple[int, str], list[Candidate]] = defaultdict(list)
     for c in candidates:
-        out[len(c.key.split(" ")), _spelled(c, lang)[:1]].append(c)
+        out[len(c.key.split(" ")), spelled(c, lang)[:1]].append(c)
     return out
 
 

@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from alinea.glossary.acronyms import acronym_letters, find_expansions, initials
-from alinea.glossary.analysis import Analysis, Sentence, Token
+from alinea.engine import Executor
+from alinea.glossary.acronyms import acronym_letters, initials
+from alinea.glossary.counting import Group, Row, count_ngrams
 from alinea.glossary.generality import base_language
-from alinea.glossary.inflection import singular
 from alinea.glossary.stopwords import stopwords
 from alinea.text import fold, tokenize
 
@@ -74,94 +74,7 @@ class Candidate:
     expansion: str | None  # acronyms: the expansion the text gives
 
 
-@dataclass(slots=True)
-class _Group:
-    # (surface, initial, first word seen in lowercase elsewhere) -> occurrences
-    surfaces: Counter[tuple[str, bool, bool]] = field(default_factory=Counter)
-    freq: int = 0
-    docs: list[str] = field(default_factory=list)  # its documents (a repeat in a row dropped)
-    sents: list[int] = field(default_factory=list)  # input positions of its sentences, ascending
-    capitalised: int = 0
-    evidence: int = 0
-    acronym: int = 0
-
-    def merge(self, other: _Group) -> None:
-        self.surfaces.update(other.surfaces)
-        self.freq += other.freq
-        self.docs += other.docs
-        self.sents = sorted(set(self.sents) | set(other.sents))
-        self.capitalised += other.capitalised
-        self.evidence += other.evidence
-        self.acronym += other.acronym
-
-
-def _spans(toks: Sequence[Token], max_n: int) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of the stop-word-bounded n-grams of one sentence."""
-
-    def bound(k: int, neighbour: int) -> bool:
-        t = toks[k]
-        return t.word and (not t.stop or (t.capstop and k != neighbour and toks[neighbour].cap))
-
-    for i in range(len(toks)):
-        for j in range(i, min(len(toks), i + max_n)):
-            t = toks[j]
-            if not t.alnum or (t.stop and not t.capstop and len(t.text) == 1):
-                break
-            inner_i, inner_j = min(i + 1, j), max(j - 1, i)
-            if bound(i, inner_i) and bound(j, inner_j):
-                yield i, j + 1
-
-
-def _occurrences(
-    sentences: Iterable[Sentence], vocabulary: set[str], lang: str, config: CandidateConfig
-) -> tuple[dict[str, _Group], list[tuple[str, str]]]:
-    """The groups of every n-gram, by key, and the acronym expansions the text gives (folded
-    acronym, expansion), both in the order they occur."""
-    parts: dict[tuple[str, bool, bool], tuple[str, ...]] = {}
-
-    def key_parts(t: Token) -> tuple[str, ...]:
-        cached = t.text, t.stop, t.acronym
-        if cached not in parts:
-            folded = fold(t.text).split("-")
-            if config.inflection and not t.stop and not t.acronym:
-                folded = [singular(p, lang, vocabulary) for p in folded]
-            parts[cached] = tuple(folded)
-        return parts[cached]
-
-    groups: dict[str, _Group] = {}
-    expansions: list[tuple[str, str]] = []
-    for n, s in enumerate(sentences):
-        token_keys: list[str] = []  # each token's key parts, joined (filled as spans need them)
-        for i, j in _spans(s.tokens, config.max_n):
-            span = s.tokens[i:j]
-            while len(token_keys) < j:
-                token_keys.append(" ".join(key_parts(s.tokens[len(token_keys)])))
-            key = " ".join(token_keys[i:j])
-            g = groups.get(key)
-            if g is None:
-                g = groups[key] = _Group()
-            content = [t for t in span if t.word and (not t.stop or t.capstop)]
-            capitalised = all(t.cased for t in content)
-            first = span[0]
-            g.surfaces[s.surface(i, j), first.initial, first.cap and not first.cased] += 1
-            g.freq += 1
-            if not g.docs or g.docs[-1] != s.doc_id:
-                g.docs.append(s.doc_id)
-            if not g.sents or g.sents[-1] != n:
-                g.sents.append(n)
-            g.capitalised += capitalised
-            g.evidence += capitalised and (not span[0].initial or len(content) >= 2)
-            g.acronym += j - i == 1 and span[0].acronym
-        acronyms = [i for i, t in enumerate(s.tokens) if t.acronym]
-        if acronyms:
-            stop_flags = [t.stop and not t.capstop for t in s.tokens]
-            texts = [t.text for t in s.tokens]
-            for k, start, end in find_expansions(texts, stop_flags, acronyms):
-                expansions.append((fold(texts[k]), s.surface(start, end)))
-    return groups, expansions
-
-
-def _merge_spacing(groups: dict[str, _Group]) -> dict[str, str]:
+def _merge_spacing(groups: dict[str, Group]) -> dict[str, str]:
     """Merge keys equal but for spaces into the most frequent; returns alias -> kept key."""
     buckets: dict[str, list[str]] = {}
     for key in groups:
@@ -199,7 +112,7 @@ def c_value(freqs: dict[str, int], alias: dict[str, str], min_freq: int = 2) -> 
     return scores
 
 
-def _type(g: _Group) -> str:
+def _type(g: Group) -> str:
     if g.acronym and 2 * g.acronym >= g.freq:
         return "acronym"
     if 2 * g.capitalised > g.freq and (g.evidence or g.capitalised == g.freq >= 2):
@@ -207,7 +120,7 @@ def _type(g: _Group) -> str:
     return "term"
 
 
-def _forms(g: _Group, kind: str, key: str) -> tuple[str, tuple[str, ...]]:
+def _forms(g: Group, kind: str, key: str) -> tuple[str, tuple[str, ...]]:
     """Preferred form (casing seen inside sentences first) and the other variants.
 
     A term's capital at a sentence start is dropped when its word, or the term, is also seen in
@@ -249,9 +162,11 @@ def _initials_index(names: Sequence[Candidate], stops: frozenset[str]) -> dict[s
 
 
 def extract_candidates(
-    sentences: Sequence[tuple[str, str, str]],
+    sentences: Sequence[Row],
     lang: str,
     config: CandidateConfig = CandidateConfig(),
+    executor: Executor | None = None,
+    shards: int = 1,
 ) -> list[Candidate]:
     """Term candidates of one language, best termhood first.
 
@@ -260,6 +175,8 @@ def extract_candidates(
         lang: ISO 639-1 code, optionally with a region (``pt-PT``); chooses the stop words and
             the plural rules.
         config: extraction settings.
+        executor: runs the counting shards (default: this process); never changes the output.
+        shards: how many shards the sentences are counted in (never changes the output).
 
     Returns:
         Candidates sorted by termhood, then frequency, then key.
@@ -277,8 +194,7 @@ def extract_candidates(
                 seen.add((did, text.strip()))
                 rows.append((sid, did, text))
         sentences = rows
-    analysis = Analysis(sentences, stops, config.max_acronym_len)
-    groups, found = _occurrences(analysis, analysis.words, base, config)
+    groups, found = count_ngrams(sentences, base, stops, config, executor, shards)
     alias = _merge_spacing(groups)
     scores = c_value({k: g.freq for k, g in groups.items()}, alias, config.cvalue_min_freq)
     expansions: dict[str, Counter[str]] = {}

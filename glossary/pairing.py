@@ -40,13 +40,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from alinea.config import changed_fields, check_range
+from alinea.config import changed_fields, check_range, runtime
+from alinea.engine import Executor
 from alinea.glossary.association import AlignedPair, Evidence, compatible, gather
 from alinea.glossary.candidates import METHOD_ID as CANDIDATES_METHOD_ID
 from alinea.glossary.candidates import Candidate, CandidateConfig
 from alinea.glossary.generality import base_language, specificity
 from alinea.glossary.inflection import looks_plural
-from alinea.glossary.phrases import Lexicon, Occurrences
+from alinea.glossary.phrases import Lexicon, Occurrences, find_occurrences
 from alinea.glossary.selection import (
     Selection,
     SelectionConfig,
@@ -76,9 +77,13 @@ class GlossaryConfig:
     unpaired_weight: float = 0.3
     general_midpoint: float | None = 5.0  # Zipf frequency where a one-word term halves (None: off)
     general_width: float = 0.5
+    # sentences and sentence pairs are counted in this many shards (a stable hash of the
+    # document / pair id), whatever the executor: never changes the output
+    shards: int = runtime(16)
 
     def __post_init__(self) -> None:
         check_range("max_phrase_len", self.max_phrase_len, 1)
+        check_range("shards", self.shards, 1)
         for name in ("cognate_floor", "global_cognate", "min_confidence", "unpaired_weight"):
             check_range(name, getattr(self, name), 0.0, 1.0)
         check_range("dice_prior", self.dice_prior, 0.0)
@@ -218,6 +223,7 @@ def pair_terms(
     sentences: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]],
     pairs: Sequence[AlignedPair],
     config: GlossaryConfig = DEFAULT_CONFIG,
+    executor: Executor | None = None,
 ) -> tuple[list[Entry], tuple[Occurrences, Occurrences]]:
     """Glossary entries of two languages' candidates, best score first.
 
@@ -226,13 +232,16 @@ def pair_terms(
         sentences: per language, the tokens of each sentence the candidates come from.
         pairs: the aligned sentence pairs, first language as source.
         config: pairing settings.
+        executor: runs the counting shards (default: this process); never changes the output.
 
     Returns:
         The kept entries (module docstring), sorted by score, then keys; and per language the
         token spans in its sentences of each key some proposal has (the others are never
         looked up).
     """
-    ev = gather(pairs, lexicons, config.max_phrase_len, config.cognate_floor, config.global_cognate)
+    shards = config.shards
+    ev = gather(pairs, lexicons, config.max_phrase_len, config.cognate_floor,
+                config.global_cognate, executor, shards)  # fmt: skip
     paired = _link(ev, lexicons, config)
     alone = _alone(lexicons, paired)
     # only the keys of proposals are ever looked up: the spans of the others (most of them
@@ -241,8 +250,8 @@ def pair_terms(
         {c.key for p in (*paired, *alone) if (c := p.sides[side]) is not None} for side in (0, 1)
     ]
     occurrences = (
-        lexicons[0].occurrences(sentences[0].items(), needed[0]),
-        lexicons[1].occurrences(sentences[1].items(), needed[1]),
+        find_occurrences(lexicons[0], list(sentences[0].items()), needed[0], executor, shards),
+        find_occurrences(lexicons[1], list(sentences[1].items()), needed[1], executor, shards),
     )
     stops = tuple(stopwords(base_language(lex.lang)) for lex in lexicons)
 
@@ -252,8 +261,10 @@ def pair_terms(
 
     proposals = sorted(paired, key=order) + sorted(alone, key=order)
     dropped: set[int] = set()
+    enclosed: tuple[dict[str, bool], dict[str, bool]] = {}, {}  # the same in every round
     for _ in range(MAX_ROUNDS):  # entries that do not recur must not block others: run again
-        selection = Selection(occurrences, sentences, (stops[0], stops[1]), config.selection)
+        selection = Selection(occurrences, sentences, (stops[0], stops[1]), config.selection,
+                              enclosed)  # fmt: skip
         for k, p in enumerate(proposals):
             if k not in dropped:
                 selection.offer(p)

@@ -15,8 +15,9 @@ folded tokens and gets the candidate's grouping key (plurals and spacing variant
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from alinea.engine import Executor, SerialExecutor, shard_plan
 from alinea.glossary.candidates import Candidate
 from alinea.text import fold, tokenize
 
@@ -98,6 +99,12 @@ class Lexicon:
                 surfaces.setdefault(surface_key(tokenize(form)), key)
         return cls(lang, by_key, surfaces, max_len)
 
+    def slim(self) -> Lexicon:
+        """The same lookups without the candidates' sentence ids (what a shard's task needs:
+        the ids grow with the corpus)."""
+        slim = {k: replace(c, sent_ids=()) for k, c in self.candidates.items()}
+        return Lexicon(self.lang, slim, self.surfaces, self.max_len)
+
     def key(self, tokens: Sequence[str]) -> str | None:
         """The grouping key of the candidate ``tokens`` are an occurrence of, if any."""
         key = self.surfaces.get(surface_key(tokens))
@@ -132,3 +139,40 @@ class Lexicon:
                 if keys is None or key in keys:
                     out.setdefault(key, []).append((sent_id, i, j))
         return out
+
+
+def occurrences_shard(
+    task: tuple[Lexicon, Container[str]], sentences: Sequence[tuple[int, str, Sequence[str]]]
+) -> dict[str, list[tuple[int, str, int, int]]]:
+    """The map step of :func:`find_occurrences`: ``key -> (position, sent_id, start, end)``."""
+    lexicon, keys = task
+    out: dict[str, list[tuple[int, str, int, int]]] = {}
+    for n, sent_id, tokens in sentences:
+        for i, j, key in lexicon.spans(tokens):
+            if key in keys:
+                out.setdefault(key, []).append((n, sent_id, i, j))
+    return out
+
+
+def find_occurrences(
+    lexicon: Lexicon,
+    sentences: Sequence[tuple[str, Sequence[str]]],
+    keys: Container[str],
+    executor: Executor | None = None,
+    shards: int = 1,
+) -> Occurrences:
+    """:meth:`Lexicon.occurrences` of ``keys`` as a map over shards of sentences (a stable hash
+    of the sentence id) and a reduce that puts each key's spans back in input order."""
+    plan = shard_plan([sid for sid, _ in sentences], shards)
+    items = [[(n, *sentences[n]) for n in shard] for shard in plan]
+    merged: dict[str, list[tuple[int, str, int, int]]] = {}
+    executor = executor or SerialExecutor()
+    task = (lexicon if isinstance(executor, SerialExecutor) else lexicon.slim(), keys)
+    for part in executor.map(occurrences_shard, task, items):
+        for key, spots in part.items():
+            merged.setdefault(key, []).extend(spots)
+    out: Occurrences = {}
+    for key, spots in merged.items():
+        spots.sort(key=lambda x: (x[0], x[2], x[3]))
+        out[key] = [(sid, i, j) for _, sid, i, j in spots]
+    return out

@@ -130,6 +130,8 @@ class Selection:
     tokens: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]]  # sent_id -> tokens
     stops: tuple[frozenset[str], frozenset[str]]
     config: SelectionConfig = field(default_factory=SelectionConfig)
+    # per side, key -> whether it is enclosed (see _enclosed); may be shared across rounds
+    enclosed: tuple[dict[str, bool], dict[str, bool]] = field(default_factory=lambda: ({}, {}))
     accepted: list[Proposal] = field(default_factory=list)
     _keys: tuple[dict[str, Proposal], dict[str, Proposal]] = field(default_factory=lambda: ({}, {}))
     _spans: tuple[dict[str, list[tuple[int, int]]], ...] = field(default_factory=lambda: ({}, {}))
@@ -187,14 +189,31 @@ class Selection:
         if entry_type(p.sides) != "term":
             return False
         for side, c in enumerate(p.sides):
-            spots = self.occurrences[side].get(c.key, ()) if c is not None else ()
-            if len(spots) < 2:
+            if c is None:
                 continue
-            for step in (-1, 1):
-                seen = {self._neighbour(side, sid, i - 1 if step < 0 else j, step)
-                        for sid, i, j in spots}  # fmt: skip
-                if len(seen) == 1 and None not in seen:
-                    return True
+            known = self.enclosed[side].get(c.key)
+            if known is None:
+                known = self.enclosed[side][c.key] = self._enclosed(side, c.key)
+            if known:
+                return True
+        return False
+
+    def _enclosed(self, side: int, key: str) -> bool:
+        """Whether the occurrences of ``key`` (two or more) all have the same lowercase word
+        before them, or all the same after them (a property of the text, not of the entries
+        accepted so far: it is kept across rounds)."""
+        spots = self.occurrences[side].get(key, ())
+        if len(spots) < 2:
+            return False
+        for step in (-1, 1):
+            first = None
+            for sid, i, j in spots:
+                word = self._neighbour(side, sid, i - 1 if step < 0 else j, step)
+                if word is None or (first is not None and word != first):
+                    break
+                first = word
+            else:
+                return True
         return False
 
     def _spots(self, p: Proposal) -> Iterator[tuple[int, str, int, int]]:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from alinea.engine import Executor
 from alinea.glossary.association import AlignedPair
 from alinea.glossary.candidates import Candidate, extract_candidates
 from alinea.glossary.pairing import DEFAULT_CONFIG, Entry, GlossaryConfig, pair_terms
@@ -103,21 +104,28 @@ def build_glossary(
     word_alignments: pl.DataFrame,
     langs: tuple[str, str],
     config: GlossaryConfig = DEFAULT_CONFIG,
+    executor: Executor | None = None,
 ) -> pl.DataFrame:
-    """The ``glossary`` frame: one row per concept, best score first (schema-checked)."""
+    """The ``glossary`` frame: one row per concept, best score first (schema-checked).
+
+    The counting passes (n-grams and document frequencies per language, phrase pairs and
+    co-occurrences over the aligned pairs, corpus-wide cognates) are maps over shards run by
+    ``executor`` (default: this process) and reduced in shard order: every executor gives the
+    same frame."""
     schema = glossary_schema(*langs)
     rows = [sentence_rows(sentences, lang, config.candidates.dedupe_sentences) for lang in langs]
-    lexicons = (
-        Lexicon.of(langs[0], extract_candidates(rows[0], langs[0], config.candidates)),
-        Lexicon.of(langs[1], extract_candidates(rows[1], langs[1], config.candidates)),
+    src, tgt = (
+        Lexicon.of(lang, extract_candidates(r, lang, config.candidates, executor, config.shards))
+        for lang, r in zip(langs, rows, strict=True)
     )
+    lexicons = src, tgt
     tokens = (_tokens(rows[0]), _tokens(rows[1]))
     pairs = aligned_pairs(sentence_pairs, word_alignments, langs)
     logger.info(
         "glossary: %d %s and %d %s candidates",
         len(lexicons[0].candidates), langs[0], len(lexicons[1].candidates), langs[1],
     )  # fmt: skip
-    entries, occurrences = pair_terms(lexicons, tokens, pairs, config)
+    entries, occurrences = pair_terms(lexicons, tokens, pairs, config, executor)
     texts = dict(zip(sentences["sent_id"], sentences["text"], strict=True))
     paired = [
         {sid for p in pairs for sid in (p.src_sent_ids if k == 0 else p.tgt_sent_ids)}
