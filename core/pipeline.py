@@ -190,7 +190,7 @@ def build(
         links = align_words(pairs, langs, config.words, executor)
         counts.append(f"{int(links['links'].list.len().sum())} links")
     with _stage("glossary", seconds, progress) as (counts, _):
-        glossary = build_glossary(sentences, pairs, links, langs, config.glossary)
+        glossary = build_glossary(sentences, pairs, links, langs, config.glossary, executor)
         counts.append(f"{glossary.height} entries")
     signature = config.signature(langs, ingested.input_digest)
     return BuildResult(
