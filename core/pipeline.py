@@ -190,7 +190,10 @@ def build(
         links = align_words(pairs, langs, config.words, executor)
         counts.append(f"{int(links['links'].list.len().sum())} links")
     with _stage("glossary", seconds, progress) as (counts, _):
-        glossary = build_glossary(sentences, pairs, links, langs, config.glossary, executor)
+        # The glossary's maps run in this process: on Ray, shipping its lexicons to the workers
+        # cost more than the shards save (scripts/scale_collection.py --docs 2000: glossary
+        # 288 s on 2 workers, 132 s here); build_glossary takes an executor for when they pay.
+        glossary = build_glossary(sentences, pairs, links, langs, config.glossary)
         counts.append(f"{glossary.height} entries")
     signature = config.signature(langs, ingested.input_digest)
     return BuildResult(
