@@ -64,17 +64,44 @@ class LexicalEncoder:
         return 1 << self.config.hash_bits
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Raw n-gram counts, one row per text."""
+        """Raw n-gram counts, one row per text (a text longer than ``chunk_chars`` is hashed in
+        pieces cut at spaces, whose rows are summed: n-grams never span a space, so the counts
+        are the same, and memory stays bounded by a chunk, not by the text)."""
         blocks, batch, size = [], [], 0
-        for text in texts:
-            batch.append(_normalised(text))
+        long_rows: list[tuple[int, sp.csr_matrix]] = []
+        for row, text in enumerate(texts):
+            normalised = _normalised(text)
+            if len(normalised) > self.config.chunk_chars:
+                long_rows.append((row, self._long_text(normalised)))
+                normalised = " "  # its row is filled from the pieces below
+            batch.append(normalised)
             size += len(batch[-1])
             if size >= self.config.chunk_chars:
                 blocks.append(self._hash_block(batch))
                 batch, size = [], 0
         if batch or not blocks:
             blocks.append(self._hash_block(batch))
-        return sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
+        matrix = sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
+        if long_rows:
+            filled = sp.lil_matrix(matrix.shape, dtype=np.float32)
+            for row, counts in long_rows:
+                filled[row] = counts
+            matrix = sp.csr_matrix(matrix + filled.tocsr(), dtype=np.float32)
+            matrix.sort_indices()
+        return matrix
+
+    def _long_text(self, normalised: str) -> sp.csr_matrix:
+        """Counts of one long normalised text, hashed a piece at a time (one summed row)."""
+        total = sp.csr_matrix((1, self.n_features), dtype=np.float32)
+        start, step = 0, self.config.chunk_chars
+        while start < len(normalised) - 1:
+            stop = normalised.rfind(" ", start + 1, start + step)
+            stop = normalised.find(" ", start + 1) if stop <= start else stop
+            piece = normalised[start : stop + 1]  # from a space to a space, both kept
+            total = total + self._hash_block([piece])
+            start = stop
+        total.sort_indices()
+        return total
 
     def _hash_block(self, normalised: list[str]) -> sp.csr_matrix:
         joined = "\0".join(normalised)  # NUL marks text boundaries; no n-gram may contain it

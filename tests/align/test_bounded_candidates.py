@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from alinea.align import mining
-from alinea.align.lexical import WordCoverage, word_coverage
+from alinea.align.lexical import LexicalConfig, LexicalEncoder, WordCoverage, word_coverage
 from alinea.align.mining import MiningConfig
 
 WORDS = [
@@ -102,3 +102,12 @@ def test_word_coverage_by_batches_equals_one_call() -> None:
     parts = [coverage.of(rows[s : s + 33], cols[s : s + 33]) for s in range(0, len(rows), 33)]
     for side in (0, 1):
         np.testing.assert_array_equal(whole[side], np.concatenate([p[side] for p in parts]))
+
+
+def test_long_texts_are_hashed_in_pieces_to_the_same_counts() -> None:
+    src, tgt = asymmetric_texts(300, 5, seed=1)
+    texts = [" ".join(src), "curto", " ".join(tgt) + " fim!", "", "outra frase"]
+    pieces = LexicalEncoder(LexicalConfig(chunk_chars=500)).counts(texts)
+    whole = LexicalEncoder().counts(texts)
+    for part in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(pieces, part), getattr(whole, part))
