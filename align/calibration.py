@@ -1,10 +1,12 @@
 """Calibrated pair probabilities: logistic models over the mining features.
 
 The parameters live in ``calibration.json`` next to this module, written by
-``scripts/fit_calibration.py`` from simulated comparable tasks built on TICO-19 (CC0) only;
-NTREX-128 and FLORES-200, the benchmark, are never seen. The default threshold is the lowest
-probability at which the calibration tasks' precision stays at or above 0.95; the README reports
-the precision it gives on the benchmark.
+``scripts/fit_calibration.py`` from simulated comparable tasks built on TICO-19 (CC0) only
+(per document, pooled, and large synthetic pools of up to 12,000 lines per side); NTREX-128,
+FLORES-200 and Tatoeba, the benchmarks, are never seen. The lexical default threshold is the
+lowest probability at which the real calibration tasks' precision stays at or above 0.95 and
+each large 40%-partnered pool's at or above 0.9; the README reports what it gives on the
+benchmarks. The version (``tico19-<digest>``) names the parameters in every signature.
 """
 
 from __future__ import annotations
@@ -50,17 +52,15 @@ class Logistic:
         return model
 
     def probability(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Probability per candidate of the feature ``columns`` (exactly the declared names).
+        """Probability per candidate of the feature ``columns`` (the declared names, at least).
 
         Raises:
             CalibrationError: the columns are not the features this model was fitted on.
         """
-        if set(columns) != set(self.features):
-            missing = sorted(set(self.features) - set(columns))
-            extra = sorted(set(columns) - set(self.features))
+        missing = sorted(set(self.features) - set(columns))
+        if missing:  # (a model may use only some of the columns: small and large pools differ)
             raise CalibrationError(
-                f"calibration: fitted on features the stage does not compute ({missing or 'none'}) "
-                f"and not on features it computes ({extra or 'none'}); "
+                f"calibration: fitted on features the stage does not compute ({missing}); "
                 "refit it with scripts/fit_calibration.py"
             )
         stacked = np.column_stack([columns[name] for name in self.features])
@@ -71,25 +71,39 @@ class Logistic:
 
 @dataclass(frozen=True)
 class Calibration:
-    """The lexical model, the lexical+encoder model, each one's default threshold, and the
-    version that names them in signatures."""
+    """The lexical model, the lexical+encoder model, each one's default threshold, the model
+    and threshold of large pools (more than ``large_cells`` sentence pairs: there the pool's
+    crowding moves every score, and the large model sees it), and the version that names them
+    all in signatures."""
 
     lexical: Logistic
     neural: Logistic
     threshold: float
     threshold_neural: float
     version: str
+    large: Logistic | None = None
+    threshold_large: float = 0.5
+    large_cells: int = 10**7
 
     @property
     def signature_id(self) -> str:
         return self.version
 
-    def default_threshold(self, neural: bool) -> float:
-        """The calibrated threshold for lexical-only or encoder-assisted mining."""
+    def _is_large(self, cells: int) -> bool:
+        return self.large is not None and cells > self.large_cells
+
+    def default_threshold(self, neural: bool, cells: int = 0) -> float:
+        """The calibrated threshold for lexical-only or encoder-assisted mining of a pool of
+        ``cells`` sentence pairs (large pools have one threshold, with or without encoder)."""
+        if self._is_large(cells):
+            return self.threshold_large
         return self.threshold_neural if neural else self.threshold
 
-    def lexical_probability(self, lexical: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Probability that each candidate is a true pair, from its lexical features."""
+    def lexical_probability(self, lexical: Mapping[str, np.ndarray], cells: int = 0) -> np.ndarray:
+        """Probability that each candidate of a pool of ``cells`` sentence pairs is a true pair,
+        from its lexical features."""
+        if self.large is not None and self._is_large(cells):
+            return self.large.probability(lexical)
         return self.lexical.probability(lexical)
 
     def neural_probability(
@@ -109,12 +123,16 @@ def parameters_digest(data: Mapping[str, Any]) -> str:
 def from_json(data: dict[str, Any]) -> Calibration:
     """Build a :class:`Calibration` from the JSON form ``scripts/fit_calibration.py`` writes
     (without a ``version``, it is named by its parameters' digest)."""
+    large = data.get("lexical_large")
     return Calibration(
         Logistic.from_json(data["lexical"]),
         Logistic.from_json(data["neural"]),
         float(data["threshold"]),
         float(data.get("threshold_neural", data["threshold"])),
         str(data.get("version") or f"sha-{parameters_digest(data)}"),
+        Logistic.from_json(large) if large else None,
+        float(data.get("threshold_large", 0.5)),
+        int(data.get("large_cells", 10**7)),
     )
 
 

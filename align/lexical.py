@@ -64,17 +64,44 @@ class LexicalEncoder:
         return 1 << self.config.hash_bits
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Raw n-gram counts, one row per text."""
+        """Raw n-gram counts, one row per text (a text longer than ``chunk_chars`` is hashed in
+        pieces cut at spaces, whose rows are summed: n-grams never span a space, so the counts
+        are the same, and memory stays bounded by a chunk, not by the text)."""
         blocks, batch, size = [], [], 0
-        for text in texts:
-            batch.append(_normalised(text))
+        long_rows: list[tuple[int, sp.csr_matrix]] = []
+        for row, text in enumerate(texts):
+            normalised = _normalised(text)
+            if len(normalised) > self.config.chunk_chars:
+                long_rows.append((row, self._long_text(normalised)))
+                normalised = " "  # its row is filled from the pieces below
+            batch.append(normalised)
             size += len(batch[-1])
             if size >= self.config.chunk_chars:
                 blocks.append(self._hash_block(batch))
                 batch, size = [], 0
         if batch or not blocks:
             blocks.append(self._hash_block(batch))
-        return sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
+        matrix = sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
+        if long_rows:
+            filled = sp.lil_matrix(matrix.shape, dtype=np.float32)
+            for row, counts in long_rows:
+                filled[row] = counts
+            matrix = sp.csr_matrix(matrix + filled.tocsr(), dtype=np.float32)
+            matrix.sort_indices()
+        return matrix
+
+    def _long_text(self, normalised: str) -> sp.csr_matrix:
+        """Counts of one long normalised text, hashed a piece at a time (one summed row)."""
+        total = sp.csr_matrix((1, self.n_features), dtype=np.float32)
+        start, step = 0, self.config.chunk_chars
+        while start < len(normalised) - 1:
+            stop = normalised.rfind(" ", start + 1, start + step)
+            stop = normalised.find(" ", start + 1) if stop <= start else stop
+            piece = normalised[start : stop + 1]  # from a space to a space, both kept
+            total = total + self._hash_block([piece])
+            start = stop
+        total.sort_indices()
+        return total
 
     def _hash_block(self, normalised: list[str]) -> sp.csr_matrix:
         joined = "\0".join(normalised)  # NUL marks text boundaries; no n-gram may contain it
@@ -122,18 +149,43 @@ class LexicalEncoder:
     def weight(counts: sp.csr_matrix, entry_idf: np.ndarray) -> sp.csr_matrix:
         """Sublinear TF times IDF (``entry_idf``: the IDF of each stored entry of ``counts``,
         ``idf[counts.indices]``), rows L2-normalised (empty rows stay zero)."""
-        weighted = counts.copy()
-        weighted.data = (1.0 + np.log(weighted.data)).astype(np.float32) * entry_idf
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        return LexicalEncoder._weight_in_place(
+            sp.csr_matrix(counts, dtype=np.float32, copy=True), entry_idf
+        )
+
+    @staticmethod
+    def _weight_in_place(counts: sp.csr_matrix, entry_idf: np.ndarray) -> sp.csr_matrix:
+        """:meth:`weight`, overwriting ``counts`` (float32): no copy of a large matrix is held
+        (the values equal the earlier form's, bit for bit: same float32 operations)."""
+        data = counts.data
+        np.log(data, out=data)
+        data += np.float32(1.0)
+        data *= entry_idf
+        squares = sp.csr_matrix((data * data, counts.indices, counts.indptr), shape=counts.shape)
+        norms = np.sqrt(np.asarray(squares.sum(axis=1)).ravel())
+        del squares
         norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ weighted, dtype=np.float32)
+        inverse = 1.0 / norms
+        indices, rows = counts.indices, 1 << 16  # rows handled at once (a bounded temporary)
+        for start in range(0, counts.shape[0], rows):
+            span = counts.indptr[start : start + rows + 1]
+            sizes = np.diff(span)
+            data[span[0] : span[-1]] *= np.repeat(inverse[start : start + rows], sizes)
+            # each row's entries in descending column order, as the earlier (COO) form left
+            # them: sums over a row then add up in the same order, to the same float32 bits
+            ends = np.repeat(span[:-1] + span[1:] - 1, sizes)
+            flipped = ends - np.arange(span[0], span[-1])
+            data[span[0] : span[-1]] = data[flipped]
+            indices[span[0] : span[-1]] = indices[flipped]
+        return sp.csr_matrix((data, indices, counts.indptr), shape=counts.shape)
 
     def encode_pair(
         self, src: Sequence[str], tgt: Sequence[str]
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """TF-IDF vectors of both sides with one IDF fitted on both, over the n-grams they
         hold only (a document pair touches a tiny part of the hashed space; renumbering the
-        columns in order changes no dot product, and keeps every sparse product small)."""
+        columns in order changes no dot product, and keeps every sparse product small); each
+        side's counts become its vectors in place."""
         src_counts, tgt_counts = self.counts(src), self.counts(tgt)
         both = np.concatenate([src_counts.indices, tgt_counts.indices])
         _, column, df = np.unique(both, return_inverse=True, return_counts=True)
@@ -141,13 +193,13 @@ class LexicalEncoder:
         idf = np.asarray(np.log((1.0 + n_rows) / (1.0 + df)) + 1.0, dtype=np.float32)
         sides = []
         for counts, entries in (
-            (src_counts, column[: src_counts.nnz]),
-            (tgt_counts, column[src_counts.nnz :]),
+            (src_counts, column[: src_counts.nnz].copy()),
+            (tgt_counts, column[src_counts.nnz :].copy()),
         ):
             compact = sp.csr_matrix(
                 (counts.data, entries, counts.indptr), shape=(counts.shape[0], len(df))
             )
-            sides.append(self.weight(compact, idf[entries]))
+            sides.append(self._weight_in_place(compact, idf[entries]))
         return sides[0], sides[1]
 
 
@@ -180,37 +232,91 @@ def words(text: str) -> list[str]:
 def word_coverage(
     src: Sequence[str], tgt: Sequence[str], rows: np.ndarray, cols: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """How much of each side of the pairs ``(src[rows[t]], tgt[cols[t]])`` the other side covers.
-
-    Every word is matched to its most similar word on the other side (normalised Indel
-    similarity of the folded forms, so cognates such as ``assistencia``/``asistencia`` match);
-    similarities below 0.5 count as nothing and the rest ramp linearly to 1. Coverage is the
-    IDF-weighted mean over the side's words, so function words weigh little. Translations cover
-    each other well; sentences that merely share a topic word do not.
+    """How much of each side of the pairs ``(src[rows[t]], tgt[cols[t]])`` the other side covers
+    (:class:`WordCoverage`, for one batch of pairs).
 
     Returns:
         Coverage of the source sentence and of the target sentence, each in [0, 1].
     """
-    from rapidfuzz.distance import Indel
-    from rapidfuzz.process import cdist
+    return WordCoverage(src, tgt).of(rows, cols)
 
-    src_words, tgt_words = [words(t) for t in src], [words(t) for t in tgt]
-    df: dict[str, int] = {}
-    for sentence in (*src_words, *tgt_words):
-        for word in set(sentence):
-            df[word] = df.get(word, 0) + 1
-    total = len(src_words) + len(tgt_words)
-    idf = {word: float(np.log((1 + total) / (1 + count)) + 1.0) for word, count in df.items()}
-    cover_src = np.zeros(len(rows), dtype=np.float32)
-    cover_tgt = np.zeros(len(rows), dtype=np.float32)
-    for t, (i, j) in enumerate(zip(rows, cols, strict=True)):
-        a, b = src_words[i], tgt_words[j]
-        if not a or not b:
-            continue
-        similar = cdist(a, b, scorer=Indel.normalized_similarity, dtype=np.float32)
-        ramp = np.clip((similar - 0.5) / 0.5, 0.0, 1.0)
-        weight_a = np.array([idf[w] for w in a], dtype=np.float32)
-        weight_b = np.array([idf[w] for w in b], dtype=np.float32)
-        cover_src[t] = float(ramp.max(axis=1) @ weight_a / weight_a.sum())
-        cover_tgt[t] = float(ramp.max(axis=0) @ weight_b / weight_b.sum())
-    return cover_src, cover_tgt
+
+class WordCoverage:
+    """How much of each side of a sentence pair the other side covers.
+
+    Every word is matched to its most similar word on the other side (normalised Indel
+    similarity of the folded forms, so cognates such as ``assistencia``/``asistencia`` match);
+    similarities below 0.5 count as nothing and the rest ramp linearly to 1. Coverage is the
+    IDF-weighted mean over the side's words (IDF over both texts), so function words weigh
+    little. Translations cover each other well; sentences that merely share a topic word do
+    not. Words are kept as vocabulary ids, so that large texts cost little memory between
+    batches of pairs.
+    """
+
+    def __init__(self, src: Sequence[str], tgt: Sequence[str]) -> None:
+        vocabulary: dict[str, int] = {}
+        sides = []
+        for texts in (src, tgt):
+            sides.append(
+                [
+                    np.array(
+                        [vocabulary.setdefault(w, len(vocabulary)) for w in words(t)], np.int32
+                    )
+                    for t in texts
+                ]
+            )
+        self._src, self._tgt = sides
+        self._words = list(vocabulary)
+        df = np.zeros(len(vocabulary), dtype=np.int64)
+        for sentence in (*self._src, *self._tgt):
+            df[np.unique(sentence)] += 1
+        total = len(self._src) + len(self._tgt)
+        # each weight as the float IDF rounded once to float32, as in the earlier per-call form
+        self._idf = np.array(
+            [float(np.log((1 + total) / (1 + count)) + 1.0) for count in df.tolist()],
+            dtype=np.float32,
+        )
+
+    def of(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Coverage of the source and of the target sentence of each pair ``(rows[t], cols[t])``,
+        each in [0, 1] (0 when either side has no words)."""
+        cover_src, cover_tgt, _ = self.with_halves(rows, cols)
+        return cover_src, cover_tgt
+
+    def with_halves(
+        self, rows: np.ndarray, cols: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`of`, and the coverage of the worst covered half (first or second half of the
+        words) of either sentence: low when only part of a sentence has a counterpart, as when
+        two sentences share one clause and differ in the rest."""
+        from rapidfuzz.distance import Indel
+        from rapidfuzz.process import cdist
+
+        vocabulary = self._words
+        cover = np.zeros((3, len(rows)), dtype=np.float32)
+        for t, (i, j) in enumerate(zip(rows, cols, strict=True)):
+            a, b = self._src[i], self._tgt[j]
+            if not len(a) or not len(b):
+                continue
+            similar = cdist(
+                [vocabulary[w] for w in a],
+                [vocabulary[w] for w in b],
+                scorer=Indel.normalized_similarity,
+                dtype=np.float32,
+            )
+            ramp = np.clip((similar - 0.5) / 0.5, 0.0, 1.0)
+            best_a, best_b = ramp.max(axis=1), ramp.max(axis=0)
+            weight_a, weight_b = self._idf[a], self._idf[b]
+            cover[0, t] = float(best_a @ weight_a / weight_a.sum())
+            cover[1, t] = float(best_b @ weight_b / weight_b.sum())
+            cover[2, t] = min(_worst_half(best_a, weight_a), _worst_half(best_b, weight_b))
+        return cover[0], cover[1], cover[2]
+
+
+def _worst_half(best: np.ndarray, weight: np.ndarray) -> float:
+    """Lower IDF-weighted coverage of a sentence's first and second half of words."""
+    half = len(best) // 2
+    if half == 0:
+        return float(best @ weight / weight.sum())
+    first = float(best[:half] @ weight[:half] / weight[:half].sum())
+    return min(first, float(best[half:] @ weight[half:] / weight[half:].sum()))

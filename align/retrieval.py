@@ -137,14 +137,17 @@ def drop_frequent_features(
     return sp.csr_matrix(x @ mask), sp.csr_matrix(y @ mask)
 
 
-def rescore(neighbours: Neighbours, queries: Matrix, keys: Matrix) -> Neighbours:
-    """Replace retrieval scores by exact cosines of the full vectors, best first again."""
+def rescore(
+    neighbours: Neighbours, queries: Matrix, keys: Matrix, keep: int | None = None
+) -> Neighbours:
+    """Replace retrieval scores by exact cosines of the full vectors, best first again, and keep
+    the ``keep`` best of each row (default: all)."""
     n, k = neighbours.index.shape
     valid = neighbours.index >= 0
     rows = np.repeat(np.arange(n), k)[valid.ravel()]
     exact = np.full((n, k), -np.inf, dtype=np.float32)
     exact[valid] = pair_cosines(queries, keys, rows, neighbours.index[valid])
-    order = np.argsort(-exact, axis=1, kind="stable")
+    order = np.argsort(-exact, axis=1, kind="stable")[:, :keep]
     return Neighbours(
         np.take_along_axis(neighbours.index, order, axis=1),
         np.take_along_axis(exact, order, axis=1),

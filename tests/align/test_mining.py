@@ -267,11 +267,21 @@ def _rename_cos(model: calibration.Logistic) -> calibration.Logistic:
     return replace(model, features=names)
 
 
+def _add_unknown(model: calibration.Logistic) -> calibration.Logistic:
+    return calibration.Logistic(
+        (*model.features, "unknown"),
+        (*model.mean, 0.0),
+        (*model.scale, 1.0),
+        (*model.weights, 1.0),
+        model.bias,
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (_rename_cos, "does not compute (['cosine']) and not on features it computes (['cos'])"),
-        (_drop_last, "does not compute (none) and not on features it computes (['floor_margin'])"),
+        (_rename_cos, "does not compute (['cosine'])"),
+        (_add_unknown, "does not compute (['unknown'])"),
     ],
 )
 def test_a_calibration_for_other_features_is_an_error(change: Any, message: str) -> None:
@@ -280,6 +290,25 @@ def test_a_calibration_for_other_features_is_an_error(change: Any, message: str)
     models = replace(shipped, lexical=change(shipped.lexical))
     with pytest.raises(CalibrationError, match=re.escape(message)):
         mine(pt, es, MiningConfig(models=models))
+
+
+def test_a_calibration_may_use_only_some_features() -> None:
+    """The small-pool model reads fewer columns than the stage computes (the large-pool model
+    reads them all); a model without one of its columns' weights still scores."""
+    pt, es, _ = comparable_texts()
+    shipped = calibration.shipped()
+    models = replace(shipped, lexical=_drop_last(shipped.lexical))
+    assert "floor_margin" not in models.lexical.features
+    assert links(mine(pt, es, MiningConfig(models=models, threshold=0.0)))
+
+
+def test_large_pools_use_the_large_model_and_threshold() -> None:
+    shipped = calibration.shipped()
+    assert shipped.large is not None
+    cells = shipped.large_cells
+    assert shipped.default_threshold(False, cells) == shipped.threshold
+    assert shipped.default_threshold(True, cells + 1) == shipped.threshold_large
+    assert MiningConfig(threshold=0.5).threshold_in_effect(False, cells + 1) == 0.5
 
 
 def test_a_calibration_file_with_ragged_parameters_is_refused() -> None:
