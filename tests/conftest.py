@@ -14,11 +14,14 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
+
+if TYPE_CHECKING:
+    from alinea.engine import Executor
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -127,3 +130,18 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[Executor]:
+    """A local Ray with 2 CPUs for the module that asks for it (no dashboard, no usage
+    statistics); the executor joins it."""
+    from alinea.engine import Engine, EngineConfig
+
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        with Engine(EngineConfig("ray")) as executor:  # joins the running Ray
+            yield executor
+    finally:
+        ray.shutdown()

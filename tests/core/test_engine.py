@@ -8,7 +8,6 @@ import logging
 import operator
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from alinea.align.cache import BuildCache
 from alinea.align.sentences import AlignConfig
 from alinea.align.words import TranslationConfig, WordAlignConfig, WordAligner
 from alinea.cli import app
-from alinea.engine import Engine, EngineConfig, Executor, SerialExecutor, shard_of, shard_plan
+from alinea.engine import EngineConfig, Executor, SerialExecutor, shard_of, shard_plan
 from alinea.errors import EngineError, UsageError
 from alinea.pipeline import BuildConfig, build, build_and_publish
 
@@ -78,18 +77,6 @@ def test_ray_missing_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
 def test_serial_executor_maps_in_order() -> None:
     assert list(SerialExecutor().map(operator.add, 10, [1, 2, 3])) == [11, 12, 13]
-
-
-@pytest.fixture(scope="module")
-def local_ray() -> Iterator[Executor]:
-    """A local Ray with 2 CPUs for this module (no dashboard, no usage statistics)."""
-    ray = pytest.importorskip("ray")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        with Engine(EngineConfig("ray")) as executor:  # joins the running Ray
-            yield executor
-    finally:
-        ray.shutdown()
 
 
 def test_ray_executor_uses_the_running_ray_and_keeps_submission_order(

@@ -5,7 +5,6 @@ cognate search finds exactly the pairs of the full similarity matrix."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache
 
@@ -15,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alinea.engine import Engine, EngineConfig, Executor, SerialExecutor
+from alinea.engine import Executor, SerialExecutor
 from alinea.glossary import cognates
 from alinea.glossary.candidates import Candidate, CandidateConfig, extract_candidates
 from alinea.glossary.cognates import close_pairs, cognate_matrix
@@ -150,18 +149,6 @@ def test_close_pairs_compare_only_blocks_of_compatible_lengths(
 
 
 # --- the same glossary on Ray ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def local_ray() -> Iterator[Executor]:
-    """A local Ray with 2 CPUs for this module (no dashboard, no usage statistics)."""
-    ray = pytest.importorskip("ray")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        with Engine(EngineConfig("ray")) as executor:  # joins the running Ray
-            yield executor
-    finally:
-        ray.shutdown()
 
 
 def test_ray_gives_the_serial_glossary(local_ray: Executor) -> None:
