@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 from alinea.align.words.base import TranslationConfig
 from alinea.align.words.hmm import Hmm
 from alinea.align.words.ibm1 import Ibm1
-from alinea.align.words.table import Corpus, DirectionModel, Parameters, Shard
+from alinea.align.words.table import Corpus, DirectionModel, Parameters, Shard, unique_inverse
 from alinea.engine import Executor, SerialExecutor
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class _Touched:
     def __init__(self, pairs: Shard) -> None:
         self.pairs = pairs
         flat = np.concatenate([np.zeros(0, np.int64), *pairs.cells])
-        self.index, self.inverse = np.unique(flat, return_inverse=True)
+        self.index, self.inverse = unique_inverse(flat)
 
 
 def expected_counts(

@@ -31,6 +31,19 @@ STRIDE = 1 << 32  # key of a table entry: source id * STRIDE + target id
 Encoded = tuple[np.ndarray, np.ndarray]  # token ids: source (NULL first), target
 
 
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for integers, by one stable sort: the same
+    arrays, several times faster than numpy 2's hashing ``unique`` on millions of keys."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.empty(len(ordered), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
+
+
 def normalise_token(token: str) -> str:
     """The form the translation model sees: lowercased, accents kept (PT ``é`` is not ``e``)."""
     return token.casefold()
@@ -160,8 +173,11 @@ class DirectionModel:
         encoded = self.encode(pairs)
         prior_keys, prior_counts = self._prior_arrays(prior)
         all_keys = [self.cell_keys(e, f) for e, f in encoded]
-        self.keys = np.unique(np.concatenate([np.zeros(0, np.int64), *all_keys, prior_keys]))
-        cells = [self.lookup(k) for k in all_keys]
+        self.keys, inverse = unique_inverse(
+            np.concatenate([np.zeros(0, np.int64), *all_keys, prior_keys])
+        )
+        bounds = np.cumsum([len(k) for k in all_keys])  # the prior's keys come last
+        cells = np.split(inverse[: bounds[-1]], bounds[:-1]) if all_keys else []
         prior_vec: np.ndarray = np.zeros(len(self.keys))
         if prior is not None:
             slots = self.lookup(prior_keys)

@@ -21,7 +21,7 @@ from alinea.align.words.hmm import Hmm, transitions
 from alinea.align.words.ibm1 import Ibm1
 from alinea.align.words.orthography import similarity_matrix, spelling, token_kind
 from alinea.align.words.priors import SHIPPED, read_prior
-from alinea.align.words.table import STRIDE, Corpus, DirectionModel
+from alinea.align.words.table import STRIDE, Corpus, DirectionModel, unique_inverse
 from alinea.align.words.translation import TranslationConfig
 from alinea.errors import InputFormatError, UsageError
 from alinea.text import tokenize
@@ -250,3 +250,14 @@ def test_bitext_format_errors_name_the_line() -> None:
     assert parse_bitext("a b ||| c\n\nd ||| \n", "x") == [(["a", "b"], ["c"]), ([], []), (["d"], [])]  # fmt: skip
     with pytest.raises(InputFormatError, match="line 2: expected"):
         parse_bitext("a ||| b\nno separator\n", "x")
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(min_value=-(2**62), max_value=2**62), max_size=60))
+def test_unique_inverse_equals_numpy_unique(values: list[int]) -> None:
+    array = np.array(values, dtype=np.int64)
+    unique, inverse = unique_inverse(array)
+    expected, expected_inverse = np.unique(array, return_inverse=True)
+    assert np.array_equal(unique, expected)
+    assert np.array_equal(inverse, expected_inverse.ravel())
+    assert np.array_equal(unique[inverse], array)
