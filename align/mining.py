@@ -26,8 +26,8 @@ import scipy.sparse as sp
 
 from alinea.align import calibration
 from alinea.align.beads import Bead
+from alinea.align.coverage import word_coverage
 from alinea.align.embedders import SentenceEncoder
-from alinea.align.lexical import word_coverage
 from alinea.align.pair_features import (
     Candidates,
     Columns,
@@ -40,9 +40,11 @@ from alinea.align.retrieval import pair_cosines
 from alinea.config import check_range
 from alinea.errors import UsageError
 
+# v4: word coverage summed in float64 per pair (was float32 dot products: values move by at
+# most one float32 ulp), computed a group of pairs at a time
 # v3: pool features (size, floor, mutual-best share) in the calibration, and pools beyond 10^8
 # pairs shortlist twice the candidates before exact rescoring (v2: rescore band (0.02, 0.7))
-METHOD_ID = "margin-mine.v3"
+METHOD_ID = "margin-mine.v4"
 CANDIDATE_CHUNK = 2**18  # candidates whose features are computed at once (no effect on output)
 
 

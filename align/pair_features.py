@@ -21,14 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from alinea.align.coverage import WordCoverage
 from alinea.align.embedders import SentenceEncoder
-from alinea.align.lexical import (
-    LexicalEncoder,
-    WordCoverage,
-    length_ratios,
-    number_agreement,
-    numbers,
-)
+from alinea.align.lexical import LexicalEncoder, length_ratios, number_agreement, numbers
 from alinea.align.retrieval import (
     Neighbours,
     drop_frequent_features,

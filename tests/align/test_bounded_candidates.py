@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from alinea.align import mining
-from alinea.align.lexical import LexicalConfig, LexicalEncoder, WordCoverage, word_coverage
+from alinea.align.coverage import WordCoverage, word_coverage
+from alinea.align.lexical import LexicalConfig, LexicalEncoder
 from alinea.align.mining import MiningConfig
 
 WORDS = [
