@@ -24,12 +24,13 @@ import numpy as np
 from alinea.align.words.base import pair_key
 from alinea.align.words.orthography import similarity_matrix
 from alinea.align.words.priors import SHIPPED, prior_file, prior_id
-from alinea.align.words.table import Parameters
+from alinea.align.words.table import KnownEncoding, Parameters
 from alinea.align.words.translation import (
     AlignmentModel,
     LexicalCounts,
     TokenPair,
     TranslationConfig,
+    encode_pairs,
     link_posteriors,
 )
 from alinea.config import changed_fields, check_choice, check_range
@@ -162,7 +163,7 @@ class WordAligner:
         runs the shards of pairs (by a stable hash of each pair)."""
         model = self._trained(pairs)
         plan = shard_plan([pair_key(pair) for pair in pairs], self.config.translation.shards)
-        shards = (LinkShard([pairs[n] for n in items], model) for items in plan)
+        shards = ([pairs[n] for n in items] for items in plan)
         out: list[WordAlignment] = [WordAlignment([], [])] * len(pairs)
         mapped = (executor or SerialExecutor()).map(link_shard, self._task(model), shards)
         for items, links in zip(plan, mapped, strict=True):
@@ -177,32 +178,26 @@ class WordAligner:
         return self._model
 
     def _task(self, model: AlignmentModel) -> LinkTask:
-        return LinkTask((self.src_lang, self.tgt_lang), self.config, model.parameters())
+        langs = (self.src_lang, self.tgt_lang)
+        return LinkTask(langs, self.config, model.parameters(), model.known_encodings())
 
 
 @dataclass(frozen=True)
 class LinkTask:
-    """What every shard of pairs to align shares: the languages, the settings and the
-    trained model's parameters."""
+    """What every shard of pairs to align shares: the languages, the settings, the trained
+    model's parameters and what encoding the pairs needs (each shard is encoded where it runs,
+    so only its tokens travel)."""
 
     langs: tuple[str, str]
     config: WordAlignConfig
     parameters: tuple[Parameters, Parameters]
+    encodings: tuple[KnownEncoding, KnownEncoding]
 
 
-class LinkShard:
-    """Some pairs to align, with the model's encoding of them (made on the driver, which
-    holds the vocabularies)."""
-
-    def __init__(self, pairs: list[TokenPair], model: AlignmentModel) -> None:
-        self.pairs = pairs
-        self.encoded = model.encode(pairs)
-
-
-def link_shard(task: LinkTask, shard: LinkShard) -> list[WordAlignment]:
+def link_shard(task: LinkTask, pairs: list[TokenPair]) -> list[WordAlignment]:
     """The links of one shard's pairs, in its order."""
-    posteriors = link_posteriors(task.parameters, shard.encoded)
-    scores = link_scores(task, shard.pairs, posteriors)
+    posteriors = link_posteriors(task.parameters, encode_pairs(task.encodings, pairs))
+    scores = link_scores(task, pairs, posteriors)
     return [choose_links(score, task.config) for score in scores]
 
 

@@ -67,10 +67,11 @@ class Vocabulary:
             out[k] = idx
         return out
 
-    def known(self, tokens: Sequence[str]) -> np.ndarray:
-        """Ids of ``tokens`` (normalised here); unknown ones get an id past the vocabulary."""
-        unknown = len(self.words) + 1
-        return np.array([self.ids.get(normalise_token(t), unknown) for t in tokens], np.int64)
+
+def _known_ids(ids: dict[str, int], tokens: Sequence[str]) -> np.ndarray:
+    """Ids of ``tokens`` (normalised here); unknown ones get an id past the vocabulary."""
+    unknown = len(ids) + 1
+    return np.array([ids.get(normalise_token(t), unknown) for t in tokens], np.int64)
 
 
 @dataclass
@@ -101,6 +102,35 @@ class Corpus(Shard):
 
     prior: np.ndarray
     classes: tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class KnownEncoding:
+    """What encoding pairs to align needs of a trained direction: its two vocabularies and the
+    table's sorted keys (picklable: each worker encodes its own shard of pairs)."""
+
+    src_ids: dict[str, int]
+    tgt_ids: dict[str, int]
+    keys: np.ndarray
+
+    def encode(self, pairs: Sequence[TokenPair]) -> Shard:
+        """Ids and cells of ``pairs`` (unknown tokens get an id past the vocabulary, unknown
+        word pairs the table's zero slot)."""
+        encoded = [
+            (np.concatenate(([0], _known_ids(self.src_ids, src))), _known_ids(self.tgt_ids, tgt))
+            for src, tgt in pairs
+        ]
+        cells = [lookup(self.keys, DirectionModel.cell_keys(e, f)) for e, f in encoded]
+        return Shard(encoded, cells)
+
+
+def lookup(table_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Index of each key among the sorted ``table_keys``, ``len(table_keys)`` (the zero slot)
+    when absent."""
+    if not len(table_keys):
+        return np.zeros(len(keys), dtype=np.int64)
+    pos = np.minimum(np.searchsorted(table_keys, keys), len(table_keys) - 1)
+    return np.where(table_keys[pos] == keys, pos, len(table_keys))
 
 
 @dataclass(frozen=True)
@@ -144,11 +174,11 @@ class DirectionModel:
 
     def encode_known(self, pairs: Sequence[TokenPair]) -> Shard:
         """Ids and cells of pairs to align (the vocabularies and the table stay as they are)."""
-        encoded = [
-            (np.concatenate(([0], self.src_vocab.known(src))), self.tgt_vocab.known(tgt))
-            for src, tgt in pairs
-        ]
-        return Shard(encoded, [self.lookup(self.cell_keys(e, f)) for e, f in encoded])
+        return self.known_encoding().encode(pairs)
+
+    def known_encoding(self) -> KnownEncoding:
+        """What :meth:`encode_known` reads, to encode pairs elsewhere (in a worker)."""
+        return KnownEncoding(self.src_vocab.ids, self.tgt_vocab.ids, self.keys)
 
     @staticmethod
     def cell_keys(e: np.ndarray, f: np.ndarray) -> np.ndarray:
@@ -158,10 +188,7 @@ class DirectionModel:
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Index of each key in the table, ``len(table)`` (the zero slot) when absent."""
-        if not len(self.keys):
-            return np.zeros(len(keys), dtype=np.int64)
-        pos = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        return np.where(self.keys[pos] == keys, pos, len(self.keys))
+        return lookup(self.keys, keys)
 
     def parameters(self) -> Parameters:
         """The current parameters, as the E-steps read them."""

@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 from alinea.align.words.base import LexicalCounts, TokenPair, TranslationConfig, pair_key
 from alinea.align.words.em import train
 from alinea.align.words.hmm import Hmm
-from alinea.align.words.table import DirectionModel, Parameters, Shard
+from alinea.align.words.table import DirectionModel, KnownEncoding, Parameters, Shard
 from alinea.engine import Executor, shard_plan
 
 __all__ = ["AlignmentModel", "LexicalCounts", "TokenPair", "TranslationConfig"]
@@ -79,9 +79,11 @@ class AlignmentModel:
 
     def encode(self, pairs: Sequence[TokenPair]) -> tuple[Shard, Shard]:
         """Both directions' encoding of pairs to align (see :meth:`link_posteriors`)."""
-        return self.forward.encode_known(pairs), self.reverse.encode_known(
-            [(t, s) for s, t in pairs]
-        )
+        return encode_pairs(self.known_encodings(), pairs)
+
+    def known_encodings(self) -> tuple[KnownEncoding, KnownEncoding]:
+        """What :func:`encode_pairs` reads of both directions."""
+        return self.forward.known_encoding(), self.reverse.known_encoding()
 
     def parameters(self) -> tuple[Parameters, Parameters]:
         """Both directions' parameters (what :func:`link_posteriors` reads)."""
@@ -90,6 +92,15 @@ class AlignmentModel:
     def posteriors(self, pairs: Sequence[TokenPair]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per pair, the ``(I, J)`` link posteriors of the forward and the reverse direction."""
         return link_posteriors(self.parameters(), self.encode(pairs))
+
+
+def encode_pairs(
+    encodings: tuple[KnownEncoding, KnownEncoding], pairs: Sequence[TokenPair]
+) -> tuple[Shard, Shard]:
+    """Both directions' encoding of pairs to align, from :meth:`AlignmentModel.known_encodings`
+    (where the pairs are: in a worker, for a shard)."""
+    forward, reverse = encodings
+    return forward.encode(pairs), reverse.encode([(t, s) for s, t in pairs])
 
 
 def link_posteriors(
