@@ -31,7 +31,7 @@ class LexicalConfig:
     ngram_min: int = 3
     ngram_max: int = 5
     hash_bits: int = 20
-    chunk_chars: int = 2**22  # texts are hashed in chunks of about this many characters
+    chunk_chars: int = 2**20  # texts are hashed in chunks of about this many characters
 
 
 _NON_WORD = re.compile(r"[\W_]+")
@@ -81,7 +81,7 @@ class LexicalEncoder:
                 batch, size = [], 0
         if batch or not blocks:
             blocks.append(self._hash_block(batch))
-        matrix = sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
+        matrix = _stack_rows(blocks)
         if long_rows:
             filled = sp.lil_matrix(matrix.shape, dtype=np.float32)
             for row, counts in long_rows:
@@ -187,20 +187,43 @@ class LexicalEncoder:
         columns in order changes no dot product, and keeps every sparse product small); each
         side's counts become its vectors in place."""
         src_counts, tgt_counts = self.counts(src), self.counts(tgt)
-        both = np.concatenate([src_counts.indices, tgt_counts.indices])
-        _, column, df = np.unique(both, return_inverse=True, return_counts=True)
+        # document frequency per hashed column (each row holds a column once), and each
+        # present column's rank among them: its new number (no sort of the entries)
+        df = np.bincount(src_counts.indices, minlength=self.n_features)
+        df += np.bincount(tgt_counts.indices, minlength=self.n_features)
+        present = df > 0
+        rank = (np.cumsum(present) - 1).astype(src_counts.indices.dtype)
+        df = df[present]
         n_rows = src_counts.shape[0] + tgt_counts.shape[0]
         idf = np.asarray(np.log((1.0 + n_rows) / (1.0 + df)) + 1.0, dtype=np.float32)
         sides = []
-        for counts, entries in (
-            (src_counts, column[: src_counts.nnz].copy()),
-            (tgt_counts, column[src_counts.nnz :].copy()),
-        ):
+        for counts in (src_counts, tgt_counts):
+            entries = rank[counts.indices]
             compact = sp.csr_matrix(
                 (counts.data, entries, counts.indptr), shape=(counts.shape[0], len(df))
             )
             sides.append(self._weight_in_place(compact, idf[entries]))
         return sides[0], sides[1]
+
+
+def _stack_rows(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """The blocks' rows in one float32 CSR matrix; each block is freed once copied (``blocks``
+    is emptied), so the peak is the result plus one block, not twice the result."""
+    nnz = sum(block.nnz for block in blocks)
+    rows = sum(block.shape[0] for block in blocks)
+    index_type = np.int32 if nnz < 2**31 else np.int64
+    data = np.empty(nnz, dtype=np.float32)
+    indices = np.empty(nnz, dtype=index_type)
+    indptr = np.zeros(rows + 1, dtype=index_type)
+    width, row, entry = blocks[0].shape[1], 0, 0
+    blocks.reverse()
+    while blocks:
+        block = blocks.pop()
+        data[entry : entry + block.nnz] = block.data
+        indices[entry : entry + block.nnz] = block.indices
+        indptr[row + 1 : row + 1 + block.shape[0]] = block.indptr[1:] + entry
+        row, entry = row + block.shape[0], entry + block.nnz
+    return sp.csr_matrix((data, indices, indptr), shape=(rows, width))
 
 
 def numbers(text: str) -> frozenset[str]:
