@@ -69,6 +69,8 @@ def train(
     shards = executor.scatter(
         [[_Touched(corpus.take(items)) for _, corpus in directions] for items in plan or every]
     )
+    for _, corpus in directions:
+        corpus.cells = []  # handed over: the shards hold their own, renumbered (memory)
     schedule: list[tuple[EStep, int]] = [
         (Ibm1(), config.ibm1_iterations),
         (Hmm(), config.hmm_iterations),
@@ -93,13 +95,21 @@ def train(
 
 
 class _Touched:
-    """One direction's pairs of a shard, with the table entries their cells touch (sorted)
-    and each cell's place among them: computed once, used by every iteration."""
+    """One direction's pairs of a shard, their cells renumbered over the table entries they
+    touch (``index``, sorted): the E-step reads a table of those entries only, and the cells
+    take 4 bytes each. Computed once, used by every iteration."""
 
     def __init__(self, pairs: Shard) -> None:
-        self.pairs = pairs
         flat = np.concatenate([np.zeros(0, np.int64), *pairs.cells])
-        self.index, self.inverse = unique_inverse(flat)
+        self.index, inverse = unique_inverse(flat)
+        self.inverse = inverse.astype(np.int32 if len(self.index) < 2**31 else np.int64)
+        bounds = np.cumsum([len(c) for c in pairs.cells])[:-1]
+        self.pairs = Shard(pairs.encoded, np.split(self.inverse, bounds))
+
+    def local(self, model: Parameters) -> Parameters:
+        """``model`` with its table cut to the shard's entries (the zero slot of absent pairs
+        last, as in the whole table)."""
+        return Parameters(np.append(model.table[self.index], 0.0), model.jumps, model.config)
 
 
 def expected_counts(
@@ -110,7 +120,10 @@ def expected_counts(
     unit, parameters, agreement = task
     pairs = [touched.pairs for touched in shard]
     with threadpool_limits(limits=1, user_api="blas"):
-        steps = [unit.e_step(model, cells) for model, cells in zip(parameters, pairs, strict=True)]
+        steps = [
+            unit.e_step(touched.local(model), touched.pairs)
+            for model, touched in zip(parameters, shard, strict=True)
+        ]
     posts = [post for post, _ in steps]
     if agreement:
         posts = agree(pairs, posts)

@@ -203,6 +203,8 @@ class DirectionModel:
         self.keys, inverse = unique_inverse(
             np.concatenate([np.zeros(0, np.int64), *all_keys, prior_keys])
         )
+        if len(self.keys) < 2**31:
+            inverse = inverse.astype(np.int32)  # 4 bytes a cell
         bounds = np.cumsum([len(k) for k in all_keys])  # the prior's keys come last
         cells = np.split(inverse[: bounds[-1]], bounds[:-1]) if all_keys else []
         prior_vec: np.ndarray = np.zeros(len(self.keys))
