@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ import polars as pl
 from alinea import boilerplate, langid
 from alinea.config import MiB, changed_fields, check_range, runtime
 from alinea.discover import InputFile, Skipped, discover
-from alinea.engine import Executor, Progress, SerialExecutor
+from alinea.engine import Executor, Progress
 from alinea.errors import EmptyInputError, InputFormatError, LanguageError
 from alinea.readers import RawDocument, parse_jsonl, parse_lines, read_lines
 from alinea.schema import DOCUMENTS, check_frame, polars_schema
@@ -120,24 +119,6 @@ class _Seen:
     chars: int
 
 
-def _choose_langs(detected: list[_Seen]) -> tuple[str, str]:
-    """The two languages with the most documents (then the most text), for ``--langs`` auto."""
-    docs: Counter[str] = Counter()
-    chars: Counter[str] = Counter()
-    for seen in detected:
-        if seen.detection.lang is not None:
-            docs[seen.detection.lang] += 1
-            chars[seen.detection.lang] += seen.chars
-    ranked = sorted(docs, key=lambda lang: (-docs[lang], -chars[lang], lang))
-    if len(ranked) < 2:
-        found = ", ".join(ranked) or "none"
-        raise LanguageError(
-            f"found documents in one language only ({found}); alinea aligns two languages: "
-            "add documents in the second language, or name both with --langs"
-        )
-    return ranked[0], ranked[1]
-
-
 def _document_row(document: RawDocument, detection: langid.Detection) -> dict[str, object]:
     lang = detection.lang or ""
     flagged = [
@@ -159,38 +140,6 @@ def _document_row(document: RawDocument, detection: langid.Detection) -> dict[st
         "dropped_blank": document.dropped_blank,
         "dropped_duplicate": document.dropped_duplicate,
     }
-
-
-def _detected(
-    documents: Iterator[RawDocument], executor: Executor
-) -> Iterator[tuple[RawDocument, langid.Detection]]:
-    """Each document with its language, in reading order: the one its input declares, else
-    lingua's guess on a sample. Samples go to ``executor`` in batches of ``DETECT_BATCH``
-    documents (or ``ROW_BATCH_CHARS`` characters of text); only the batches in flight are
-    held."""
-    pending: deque[list[RawDocument]] = deque()
-
-    def batches() -> Iterator[list[str | None]]:
-        batch: list[RawDocument] = []
-        chars = 0
-        for document in documents:
-            batch.append(document)
-            chars += sum(map(len, document.paragraphs))
-            if len(batch) >= DETECT_BATCH or chars >= ROW_BATCH_CHARS:
-                pending.append(batch)
-                yield [None if d.lang else langid.sample(d.paragraphs) for d in batch]
-                batch, chars = [], 0
-        if batch:
-            pending.append(batch)
-            yield [None if d.lang else langid.sample(d.paragraphs) for d in batch]
-
-    for detections in executor.map(langid.detect_samples, None, batches()):
-        for document, detection in zip(pending.popleft(), detections, strict=True):
-            if document.lang:  # a language declared in the input wins over the guess
-                declared = document.lang.lower()
-                detection = langid.Detection(declared, langid.language_name(declared), 1.0)
-            assert detection is not None
-            yield document, detection
 
 
 class _Rows:
@@ -257,7 +206,8 @@ def ingest(
     detected: list[_Seen] = []
     rows = _Rows()
     documents = _read_all(files, config, digest, progress)
-    for document, detection in _detected(documents, executor or SerialExecutor()):
+    batches = (DETECT_BATCH, ROW_BATCH_CHARS)
+    for document, detection in langid.detect_documents(documents, executor, *batches):
         chars = sum(map(len, document.paragraphs))
         detected.append(_Seen(document.source, detection, chars))
         if _usable(detection, config) and (
@@ -265,7 +215,8 @@ def ingest(
         ):  # the other rows are never kept: not read into a frame either
             rows.add(len(detected) - 1, _document_row(document, detection))
 
-    langs = config.langs or _choose_langs([d for d in detected if _usable(d.detection, config)])
+    usable = [(d.detection, d.chars) for d in detected if _usable(d.detection, config)]
+    langs = config.langs or langid.choose_langs(usable)
     keep: set[int] = set()
     for index, seen in enumerate(detected):
         detection = seen.detection

@@ -8,12 +8,15 @@ high-accuracy mode loads every n-gram model of every language for short texts (~
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from alinea.errors import UsageError
+from alinea.engine import Executor, SerialExecutor
+from alinea.errors import LanguageError, UsageError
+from alinea.readers import RawDocument
 
 if TYPE_CHECKING:
     from lingua import ConfidenceValue, LanguageDetector
@@ -119,3 +122,56 @@ def detect_samples(_: object, samples: Sequence[str | None]) -> list[Detection |
     texts = [text for text in samples if text is not None]
     values = iter(_detector().compute_language_confidence_values_in_parallel(texts))
     return [None if text is None else _best(next(values)) for text in samples]
+
+
+def detect_documents(
+    documents: Iterable[RawDocument],
+    executor: Executor | None,
+    batch_docs: int,
+    batch_chars: int,
+) -> Iterator[tuple[RawDocument, Detection]]:
+    """Each document with its language, in reading order: the one its input declares, else
+    lingua's guess on a :func:`sample`. Samples go to ``executor`` in batches of ``batch_docs``
+    documents (or ``batch_chars`` characters of text); only the batches in flight are held."""
+    pending: deque[list[RawDocument]] = deque()
+
+    def batches() -> Iterator[list[str | None]]:
+        batch: list[RawDocument] = []
+        chars = 0
+        for document in documents:
+            batch.append(document)
+            chars += sum(map(len, document.paragraphs))
+            if len(batch) >= batch_docs or chars >= batch_chars:
+                pending.append(batch)
+                yield [None if d.lang else sample(d.paragraphs) for d in batch]
+                batch, chars = [], 0
+        if batch:
+            pending.append(batch)
+            yield [None if d.lang else sample(d.paragraphs) for d in batch]
+
+    for detections in (executor or SerialExecutor()).map(detect_samples, None, batches()):
+        for document, detection in zip(pending.popleft(), detections, strict=True):
+            if document.lang:  # a language declared in the input wins over the guess
+                declared = document.lang.lower()
+                detection = Detection(declared, language_name(declared), 1.0)
+            assert detection is not None
+            yield document, detection
+
+
+def choose_langs(detected: Iterable[tuple[Detection, int]]) -> tuple[str, str]:
+    """The two languages with the most documents (then the most characters of text) among
+    ``(detection, characters)`` of each document, for ``--langs`` auto."""
+    docs: Counter[str] = Counter()
+    chars: Counter[str] = Counter()
+    for detection, size in detected:
+        if detection.lang is not None:
+            docs[detection.lang] += 1
+            chars[detection.lang] += size
+    ranked = sorted(docs, key=lambda lang: (-docs[lang], -chars[lang], lang))
+    if len(ranked) < 2:
+        found = ", ".join(ranked) or "none"
+        raise LanguageError(
+            f"found documents in one language only ({found}); alinea aligns two languages: "
+            "add documents in the second language, or name both with --langs"
+        )
+    return ranked[0], ranked[1]
