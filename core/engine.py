@@ -52,7 +52,7 @@ class Executor(Protocol):
 
     def map(self, fn: Callable[[S, T], R], shared: S, items: Iterable[T]) -> Iterator[R]: ...
 
-    def scatter(self, items: Sequence[T]) -> list[T]: ...
+    def scatter(self, items: Iterable[T]) -> list[T]: ...
 
 
 class SerialExecutor:
@@ -64,7 +64,7 @@ class SerialExecutor:
         for item in items:
             yield fn(shared, item)
 
-    def scatter(self, items: Sequence[T]) -> list[T]:
+    def scatter(self, items: Iterable[T]) -> list[T]:
         """The items themselves: they are already where the tasks run."""
         return list(items)
 
@@ -92,8 +92,9 @@ class RayExecutor:
         while window:
             yield self._result(window.popleft())
 
-    def scatter(self, items: Sequence[T]) -> list[T]:
-        """The items in the object store, once: a task given one of these handles reads the
+    def scatter(self, items: Iterable[T]) -> list[T]:
+        """The items in the object store, once, each placed as soon as it is made (a generator
+        of items never holds more than one here): a task given one of these handles reads the
         stored item (the handles stand in for the items, hence the type)."""
         return [self._ray.put(item) for item in items]
 

@@ -84,7 +84,8 @@ cluster someone started on the machine is never joined). For each build:
 * whether the outputs are byte-identical: the sha256 of every published file against the first
   system's.
 
-A build running longer than ``--timeout`` seconds, or whose tree's RSS passes ``--max-tree-gib``,
+A build running longer than ``--timeout`` seconds, or whose tree's PSS (its real footprint: RSS
+counts Ray's object store once per process that maps it) passes ``--max-tree-gib``,
 is stopped (its whole process tree, by pid), reported with the stages its log finished, and the
 next systems are skipped (``--continue-after-stop`` runs them). Any process of the build still
 alive after it ended is reported and stopped. The machine is shared: the load average
@@ -529,7 +530,8 @@ def _pss_kib(pid: int) -> int:
 
 class TreeSampler(threading.Thread):
     """Samples the RSS (and every ``PSS_EVERY`` samples the PSS) summed over a process and its
-    descendants; stops the whole tree after ``timeout`` seconds or above ``max_rss`` bytes."""
+    descendants; stops the whole tree after ``timeout`` seconds or when its PSS passes
+    ``max_pss`` bytes."""
 
     def __init__(
         self,
@@ -537,11 +539,11 @@ class TreeSampler(threading.Thread):
         pid: int,
         interval: float,
         timeout: float | None,
-        max_rss: int | None,
+        max_pss: int | None,
     ) -> None:
         super().__init__(daemon=True)
         self.psutil, self.pid, self.interval = psutil, pid, interval
-        self.timeout, self.max_rss = timeout, max_rss
+        self.timeout, self.max_pss = timeout, max_pss
         self.started = time.perf_counter()
         self.samples: list[tuple[float, int, int | None, int]] = []  # t, rss, pss, processes
         self.seen: dict[int, float] = {}  # pid -> create time, every process of the tree
@@ -560,21 +562,22 @@ class TreeSampler(threading.Thread):
         while not self.done.is_set():
             now = time.perf_counter() - self.started
             rss, pss, alive = 0, 0, 0
+            with_pss = count % PSS_EVERY == 0
             for proc in self.tree():
                 try:
                     rss += proc.memory_info().rss
                     self.seen.setdefault(proc.pid, proc.create_time())
                     alive += 1
-                    if count % PSS_EVERY == 0:
+                    if with_pss:
                         pss += _pss_kib(proc.pid) * 1024
                 except self.psutil.Error:
                     continue
             if alive:
-                self.samples.append((now, rss, pss if count % PSS_EVERY == 0 else None, alive))
+                self.samples.append((now, rss, pss if with_pss else None, alive))
             count += 1
             if self.stopped is None and self.timeout and now > self.timeout:
                 self.stopped = "timeout"
-            if self.stopped is None and self.max_rss and rss > self.max_rss:
+            if self.stopped is None and self.max_pss and with_pss and pss > self.max_pss:
                 self.stopped = "memory"
             if self.stopped:
                 self.kill(self.tree())
@@ -703,7 +706,7 @@ def run_build(
     cache: Path,
     encoder: str,
     timeout: float | None,
-    max_rss: int | None,
+    max_pss: int | None,
     interval: float,
     psutil: Any,
     stop_after: str | None = None,
@@ -732,7 +735,7 @@ def run_build(
     with tempfile.TemporaryFile() as stdout, open(log_path, "w", encoding="utf-8") as log:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, env=env)
-        sampler = TreeSampler(psutil, child.pid, interval, timeout, max_rss) if psutil else None
+        sampler = TreeSampler(psutil, child.pid, interval, timeout, max_pss) if psutil else None
         timer = None
         if sampler is None and timeout:  # no psutil: stop the build process alone
             timer = threading.Timer(timeout, child.kill)
@@ -935,7 +938,7 @@ def main() -> None:
         "--max-tree-gib",
         type=float,
         default=16.0,
-        help="stop a build whose process tree's RSS exceeds this (0: never); the machine is shared",
+        help="stop a build whose process tree's PSS exceeds this (0: never); the machine is shared",
     )
     parser.add_argument(
         "--continue-after-stop",

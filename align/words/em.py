@@ -66,8 +66,8 @@ def train(
         return
     executor = executor or SerialExecutor()
     every = [list(range(len(directions[0][1].cells)))]
-    shards = executor.scatter(
-        [[_Touched(corpus.take(items)) for _, corpus in directions] for items in plan or every]
+    shards = executor.scatter(  # one shard made at a time: on Ray, the driver holds one
+        [_Touched(corpus.take(items)) for _, corpus in directions] for items in plan or every
     )
     for _, corpus in directions:
         corpus.cells = []  # handed over: the shards hold their own, renumbered (memory)
@@ -103,8 +103,22 @@ class _Touched:
         flat = np.concatenate([np.zeros(0, np.int64), *pairs.cells])
         self.index, inverse = unique_inverse(flat)
         self.inverse = inverse.astype(np.int32 if len(self.index) < 2**31 else np.int64)
-        bounds = np.cumsum([len(c) for c in pairs.cells])[:-1]
-        self.pairs = Shard(pairs.encoded, np.split(self.inverse, bounds))
+        self.sizes = np.array([len(c) for c in pairs.cells], dtype=np.int64)
+        self.pairs = Shard(pairs.encoded, self._cells())
+
+    def _cells(self) -> list[np.ndarray]:
+        return np.split(self.inverse, np.cumsum(self.sizes)[:-1])
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the per-pair cells, which are views of ``inverse`` (pickling both
+        would store every cell twice, e.g. in Ray's object store)."""
+        state = dict(self.__dict__)
+        state["pairs"] = self.pairs.encoded
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.pairs = Shard(state["pairs"], self._cells())  # type: ignore[arg-type]
 
     def local(self, model: Parameters) -> Parameters:
         """``model`` with its table cut to the shard's entries (the zero slot of absent pairs

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from scipy.special import digamma
 
 from alinea.align.words import AlignmentModel, WordAlignConfig, WordAligner
 from alinea.align.words.bitext import load_prior, parse_bitext, save_prior
-from alinea.align.words.em import train
+from alinea.align.words.em import _Touched, train
 from alinea.align.words.hmm import Hmm, transitions
 from alinea.align.words.ibm1 import Ibm1
 from alinea.align.words.orthography import similarity_matrix, spelling, token_kind
@@ -261,3 +262,18 @@ def test_unique_inverse_equals_numpy_unique(values: list[int]) -> None:
     assert np.array_equal(unique, expected)
     assert np.array_equal(inverse, expected_inverse.ravel())
     assert np.array_equal(unique[inverse], array)
+
+
+def test_a_shard_pickles_its_cells_once() -> None:
+    words = [f"w{n % 20}" for n in range(100)]  # few table entries: the cells dominate
+    pairs = [(words[n : n + 60], words[n + 1 : n + 61]) for n in range(20)]
+    corpus = DirectionModel().prepare(pairs)
+    shard = _Touched(corpus.take(range(len(corpus.cells))))
+    data = pickle.dumps(shard, protocol=5)
+    copy = pickle.loads(data)
+    assert all(
+        np.array_equal(a, b) for a, b in zip(copy.pairs.cells, shard.pairs.cells, strict=True)
+    )
+    assert [c.dtype for c in copy.pairs.cells] == [c.dtype for c in shard.pairs.cells]
+    cells = sum(c.nbytes for c in shard.pairs.cells)  # 4 bytes a cell, 3,660 cells a pair
+    assert cells < len(data) < 1.3 * cells  # the cells once, not twice
