@@ -18,6 +18,8 @@ import scipy.sparse as sp
 from alinea.text import fold
 
 METHOD_ID = "charngram.v1"
+# a pair with fewer entries than the hashed space over this renumbers its columns by a sort
+SORT_BELOW_SHARE = 16
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"\w+")
@@ -187,23 +189,35 @@ class LexicalEncoder:
         columns in order changes no dot product, and keeps every sparse product small); each
         side's counts become its vectors in place."""
         src_counts, tgt_counts = self.counts(src), self.counts(tgt)
-        # document frequency per hashed column (each row holds a column once), and each
-        # present column's rank among them: its new number (no sort of the entries)
-        df = np.bincount(src_counts.indices, minlength=self.n_features)
-        df += np.bincount(tgt_counts.indices, minlength=self.n_features)
-        present = df > 0
-        rank = (np.cumsum(present) - 1).astype(src_counts.indices.dtype)
-        df = df[present]
+        src_entries, tgt_entries, df = self._renumber(src_counts.indices, tgt_counts.indices)
         n_rows = src_counts.shape[0] + tgt_counts.shape[0]
         idf = np.asarray(np.log((1.0 + n_rows) / (1.0 + df)) + 1.0, dtype=np.float32)
         sides = []
-        for counts in (src_counts, tgt_counts):
-            entries = rank[counts.indices]
+        for counts, entries in ((src_counts, src_entries), (tgt_counts, tgt_entries)):
             compact = sp.csr_matrix(
                 (counts.data, entries, counts.indptr), shape=(counts.shape[0], len(df))
             )
             sides.append(self._weight_in_place(compact, idf[entries]))
         return sides[0], sides[1]
+
+    def _renumber(
+        self, src: np.ndarray, tgt: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each entry's column renumbered as its rank among the present columns, for both
+        sides, and the document frequency of each present column (each row holds a column
+        once). Few entries are sorted; many are counted over the hashed space, which costs a
+        pass over all its columns (too much for each of thousands of small document pairs).
+        Both ways give the same numbers."""
+        if len(src) + len(tgt) < self.n_features // SORT_BELOW_SHARE:
+            columns, inverse = np.unique(np.concatenate([src, tgt]), return_inverse=True)
+            df = np.bincount(inverse, minlength=len(columns))
+            inverse = inverse.astype(src.dtype)
+            return inverse[: len(src)], inverse[len(src) :], df
+        df = np.bincount(src, minlength=self.n_features)
+        df += np.bincount(tgt, minlength=self.n_features)
+        present = df > 0
+        rank = (np.cumsum(present) - 1).astype(src.dtype)
+        return rank[src], rank[tgt], df[present]
 
 
 def _stack_rows(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:

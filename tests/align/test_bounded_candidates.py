@@ -112,3 +112,13 @@ def test_long_texts_are_hashed_in_pieces_to_the_same_counts() -> None:
     whole = LexicalEncoder().counts(texts)
     for part in ("indptr", "indices", "data"):
         np.testing.assert_array_equal(getattr(pieces, part), getattr(whole, part))
+
+
+def test_sorted_and_counted_column_renumbering_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    src, tgt = asymmetric_texts(40, 30, seed=2)
+    expected = LexicalEncoder().encode_pair(src, tgt)  # few entries: sorted
+    monkeypatch.setattr("alinea.align.lexical.SORT_BELOW_SHARE", 2**30)  # counted, always
+    for want, got in zip(expected, LexicalEncoder().encode_pair(src, tgt), strict=True):
+        assert want.shape == got.shape
+        for part in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(want, part), getattr(got, part))
