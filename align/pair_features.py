@@ -53,8 +53,8 @@ POOL = ("pool_floor", "pool_mutual")
 CROWDED = ("cos", "margin", "lead_src", "lead_tgt", "floor_margin", "cover_halves")
 INTERACTIONS = tuple(f"{name}_x_floor" for name in CROWDED)
 PRUNE_ABOVE_CELLS = 10**8  # sentence pairs beyond which retrieval ignores very common n-grams
-PRUNE_SHARE = 0.01  # "very common": in more than 1% of the sentences
-PRUNE_WIDEN = 2  # pruned retrieval fetches this many times the candidates, rescored exactly
+PRUNE_SHARE = 0.02  # "very common": in more than 2% of the sentences
+PRUNE_WIDEN = 4  # pruned retrieval fetches this many times the candidates, rescored exactly
 
 Columns = dict[str, np.ndarray]
 
