@@ -14,8 +14,9 @@ Without a folder, the sentence and word stages run through ``alinea.pipeline.bui
   among its ES forms; forms are compared accent- and case-folded, hyphens as spaces; a gold cell
   may list alternatives separated by `` | ``;
 - **top-50 precision**: the share of the 50 best entries judged correct in
-  ``tests/golden/seed_glossary_top50_judgements.tsv`` (matched on the preferred forms; an entry
+  ``tests/golden/seed_glossary_judgements.tsv`` (matched on the preferred forms; an entry
   with no judgement counts as wrong and is listed);
+- **paired precision**: the same over every paired entry;
 - whether ``RPDC`` is an entry, and how many entries start or end with a stop word;
 - the wall time of the glossary stage (first call in the process: word lists load too).
 """
@@ -44,6 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden"
 LANGS = ("pt", "es")
 TOP = 50
+JUDGEMENTS = "seed_glossary_judgements.tsv"  # a verdict per entry, appended, never changed
 
 
 def norm(term: str | None) -> str:
@@ -92,11 +94,15 @@ def recall(glossary: pl.DataFrame, gold: list[dict[str, str]]) -> tuple[int, lis
     return found, missing
 
 
-def precision(glossary: pl.DataFrame, judged: list[dict[str, str]]) -> tuple[int, list[str]]:
-    """Correct entries among the top ``TOP`` and the entries with no judgement."""
+def precision(
+    glossary: pl.DataFrame, judged: list[dict[str, str]], top: int | None = TOP
+) -> tuple[int, list[str]]:
+    """Correct entries among the best ``top`` (None: all of ``glossary``) and the entries with
+    no judgement (counted as wrong)."""
     verdicts = {(norm(j["pt"]), norm(j["es"])): j["correct"] == "yes" for j in judged}
     correct, unjudged = 0, []
-    for r in glossary.head(TOP).iter_rows(named=True):
+    rows = glossary if top is None else glossary.head(top)
+    for r in rows.iter_rows(named=True):
         key = norm(r["pt"]), norm(r["es"])
         if key not in verdicts:
             unjudged.append(f"{r['pt']} / {r['es']}")
@@ -138,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     seconds = time.perf_counter() - start
     gold = read_tsv(GOLDEN / "seed_glossary.tsv")
-    judged = read_tsv(GOLDEN / "seed_glossary_top50_judgements.tsv")
+    judged = read_tsv(GOLDEN / JUDGEMENTS)
     found, missing = recall(glossary, gold)
     correct, unjudged = precision(glossary, judged)
     edged = stop_edged(glossary)
@@ -148,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     show(missing, "missing")
     print(f"top-{TOP} precision: {correct}/{TOP} = {correct / TOP:.1%}")
     show(unjudged, "unjudged")
+    pairs = glossary.filter(pl.col("status") == "paired")
+    right, unjudged = precision(pairs, judged, None)
+    print(f"paired precision: {right}/{pairs.height} = {right / max(pairs.height, 1):.1%}")
+    show(unjudged, "unjudged paired")
     terms = {norm(t) for lang in LANGS for t in glossary[lang].to_list() if t}
     print(f"RPDC present: {'rpdc' in terms}")
     print(f"entries starting or ending with a stop word: {len(edged)}")

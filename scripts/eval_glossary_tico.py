@@ -47,6 +47,11 @@ MUSE test dictionaries (``pt-es.5000-6500.txt`` plus ``es-pt.5000-6500.txt`` rev
 judgeable when its lowercased PT word is a PT word of the dictionary, correct when the lowercased
 (PT, ES) pair is in it. Rows with the full dictionaries (``pt-es.txt`` + ``es-pt.txt``, which
 include MUSE's training part) are printed too, since the test part judges few words.
+
+**Seeds**: the paired entries of the committed seeds dataset, and of the baseline (top-20) run on
+the same articles, against the verdicts of ``tests/golden/seed_glossary_judgements.tsv`` (every
+paired entry of the seed builds has one; the baseline's entries mostly do not, so the judged
+share is printed beside the precision).
 """
 
 from __future__ import annotations
@@ -383,6 +388,46 @@ def subsets(name: str, glossary: pl.DataFrame, sizes: Sequence[int]) -> list[Sys
 STAGES = ("ingest", "segment", "sentences", "words", "glossary", "yake", "match")
 
 
+def seeds_table(cognate: float) -> str:
+    """Paired precision on the seeds by the kept verdicts (``tests/golden``): the committed
+    dataset, and the baseline on the same articles (its entries mostly have no verdict: the
+    judged share is shown)."""
+    import eval_glossary_seeds as seeds_eval
+
+    verdicts = {
+        (seeds_eval.norm(j["pt"]), seeds_eval.norm(j["es"])): j["correct"] == "yes"
+        for j in seeds_eval.read_tsv(seeds_eval.GOLDEN / seeds_eval.JUDGEMENTS)
+    }
+    sentences = read_config(SEEDS_DATASET, "sentences").filter(~pl.col("is_boilerplate"))
+    docs = {
+        lang: {
+            doc: group["text"].to_list()
+            for (doc,), group in sentences.filter(pl.col("lang") == lang).group_by(
+                "doc_id", maintain_order=True
+            )
+        }
+        for lang in LANGS
+    }
+    glossary = read_config(SEEDS_DATASET, "glossary")
+    systems = [alinea_system("alinea seeds dataset (pyongyang-summit-2024)", glossary)]
+    systems += run_baseline(docs, [20], cognate)
+    lines = [
+        "\nSeeds: paired entries judged by `tests/golden/seed_glossary_judgements.tsv`.\n",
+        "| glossary | paired entries | judged | correct of all | correct of judged |",
+        "|---|---|---|---|---|",
+    ]
+    for system in systems:
+        norm = seeds_eval.norm
+        found = [verdicts.get((norm(p), norm(e))) for p, e in system.preferred]
+        judged = [v for v in found if v is not None]
+        n = len(found)
+        lines.append(
+            f"| {system.name} | {n} | {len(judged)} | {pct(sum(judged), n)} "
+            f"| {pct(sum(judged), len(judged))} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -452,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
                 correct, judged, single = muse_score(preferred, dictionary, identical)
                 cells.append(pct(correct, judged))
         print(f"| {name} | {single} | " + " | ".join(cells) + " |")
+
+    print(seeds_table(args.cognate))
 
     if args.show:
         for system, glossary, sentences in runs:
