@@ -272,9 +272,7 @@ def test_seed_gold_recall_and_targets(seed_glossary: pl.DataFrame) -> None:
     found, missing = ev.recall(seed_glossary, gold)
     assert (found, missing) == (len(gold), [])  # every gold pair (40 of 40)
     assert len(gold) == 40
-    correct, _ = ev.precision(
-        seed_glossary, ev.read_tsv(ev.GOLDEN / ev.JUDGEMENTS)
-    )
+    correct, _ = ev.precision(seed_glossary, ev.read_tsv(ev.GOLDEN / ev.JUDGEMENTS))
     assert correct >= 45  # measured: 45 of 50 (90%, the target)
     # every paired entry has a verdict: a new one is judged when it first appears
     paired = seed_glossary.filter(pl.col("status") == "paired")
