@@ -70,6 +70,7 @@ COMMANDS = (
     cli_words.wordalign,
     cli_words.wordprior,
     cli_glossary.lookup,
+    cli_glossary.review,
 )
 for command in COMMANDS:
     app.command()(command)

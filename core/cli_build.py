@@ -122,6 +122,10 @@ def build(
         int | None,
         typer.Option(help="With --engine ray: shards at once \\[default: the CPUs available]."),
     ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(help="Translators' decisions on glossary entries (TSV, `alinea review`)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     verbose: Verbose = False,
 ) -> None:
@@ -143,6 +147,7 @@ def build(
             max_file_mb=max_file_mb,
             cache_dir=cache_folder(cache_dir, no_cache),
             engine=EngineConfig(engine, address, workers),
+            decisions=decisions,
         )
         with progress_display(enabled=not as_json) as progress:
             result, target = build_and_publish(inputs, config, out, force, progress)

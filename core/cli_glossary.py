@@ -1,4 +1,4 @@
-"""Glossary commands: ``alinea lookup``."""
+"""Glossary commands: ``alinea lookup``, ``alinea review``."""
 
 from __future__ import annotations
 
@@ -47,3 +47,23 @@ def lookup(
             console.print()
         for markup in render(hit, data.langs):
             console.print(markup)
+
+
+def review(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder written by `alinea build`.")],
+    export: Annotated[
+        Path, typer.Option("--export", help="Decisions file (TSV) to write, to fill in.")
+    ],
+    verbose: Verbose = False,
+) -> None:
+    """Write a dataset's glossary as a decisions file to fill in (for build --decisions)."""
+    setup_logging(verbose)
+    try:
+        from alinea.glossary.decisions import write_review
+        from alinea.glossary.lookup import load_dataset
+
+        data = load_dataset(dataset)
+        write_review(export, data.glossary, data.langs)
+    except AlineaError as err:
+        raise fail(err) from None
+    typer.echo(f"{export}: {data.glossary.height} entries to review")

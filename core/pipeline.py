@@ -30,6 +30,7 @@ from alinea.config import MiB
 from alinea.discover import Skipped
 from alinea.engine import Engine, EngineConfig, Executor, Progress
 from alinea.errors import UsageError
+from alinea.glossary.decisions import read_decisions
 from alinea.glossary.export_tabular import write_csv, write_omegat
 from alinea.glossary.export_tbx import write_tbx, write_tbx2008
 from alinea.glossary.pairing import GlossaryConfig
@@ -78,6 +79,7 @@ class BuildConfig:
         max_file_mb: int = 256,
         cache_dir: Path | None = None,
         engine: EngineConfig | None = None,
+        decisions: Path | None = None,
     ) -> BuildConfig:
         """The config of ``alinea build``'s options; pairs mined from comparable news are
         partial translations, so their word model expects more unaligned tokens."""
@@ -89,6 +91,7 @@ class BuildConfig:
             ingest=IngestConfig(langs=langs, max_file_bytes=max_file_mb * MiB),
             align=align,
             words=WordAlignConfig(model=word_model, translation=translation),
+            glossary=GlossaryConfig(decisions=read_decisions(decisions) if decisions else None),
             cache_dir=cache_dir,
             engine=engine or EngineConfig(),
         )

@@ -148,7 +148,12 @@ def glossary_schema(l1: str, l2: str) -> Schema:
         Column(l1, STRING, f"preferred {l1} term (null when unpaired on this side)"),
         Column(l2, STRING, f"preferred {l2} term (null when unpaired on this side)"),
         Column("type", STRING, "`term`, `acronym` or `name`"),
-        Column("status", STRING, "`paired` or `unpaired`"),
+        Column(
+            "status",
+            STRING,
+            "`paired`, `unpaired` (one side only) or `reviewed` (kept by a translator's "
+            "decision, `alinea build --decisions`)",
+        ),
         *per_lang,
         Column("score", FLOAT32, "termhood and pairing confidence in [0, 1]"),
     )

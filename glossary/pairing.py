@@ -45,6 +45,7 @@ from alinea.engine import Executor
 from alinea.glossary.association import AlignedPair, Evidence, compatible, gather
 from alinea.glossary.candidates import METHOD_ID as CANDIDATES_METHOD_ID
 from alinea.glossary.candidates import Candidate, CandidateConfig
+from alinea.glossary.decisions import Decisions
 from alinea.glossary.generality import base_language, specificity
 from alinea.glossary.inflection import looks_plural
 from alinea.glossary.phrases import Lexicon, Occurrences, find_occurrences
@@ -58,7 +59,9 @@ from alinea.glossary.selection import (
 from alinea.glossary.stopwords import stopwords
 from alinea.text import fold
 
-METHOD_ID = "phrase-pair.v2"
+# v3: translators' decisions (--decisions): rejected pairs are never linked, accepted and
+# edited entries are kept with status ``reviewed``
+METHOD_ID = "phrase-pair.v3"
 MAX_ROUNDS = 4
 
 
@@ -77,6 +80,7 @@ class GlossaryConfig:
     unpaired_weight: float = 0.3
     general_midpoint: float | None = 5.0  # Zipf frequency where a one-word term halves (None: off)
     general_width: float = 0.5
+    decisions: Decisions | None = None  # translators' decisions (alinea build --decisions)
     # sentences and sentence pairs are counted in this many shards (a stable hash of the
     # document / pair id), whatever the executor: never changes the output
     shards: int = runtime(16)
@@ -156,6 +160,13 @@ def _link(
         for s, t in ev.proposed()
         if compatible(src_lex.candidates[s], tgt_lex.candidates[t], *langs, config.cognate_floor)
     ]
+    if config.decisions is not None:
+        decisions = config.decisions
+        scored = [
+            x
+            for x in scored
+            if not decisions.rejects(src_lex.candidates[x[1]], tgt_lex.candidates[x[2]], langs)
+        ]
     scored.sort(key=lambda x: (-x[0], -ev.aligned[x[1], x[2]], x[1], x[2]))
     used: tuple[set[str], set[str]] = set(), set()
     out = []

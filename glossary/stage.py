@@ -9,9 +9,9 @@ first sentence (in input order) that is part of an aligned pair, else the first 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ import polars as pl
 from alinea.engine import Executor
 from alinea.glossary.association import AlignedPair
 from alinea.glossary.candidates import Candidate, extract_candidates
+from alinea.glossary.decisions import REVIEWED, Decisions, forms_id, term_id
 from alinea.glossary.pairing import DEFAULT_CONFIG, Entry, GlossaryConfig, pair_terms
 from alinea.glossary.phrases import Lexicon, Occurrences
 from alinea.schema import check_frame, glossary_schema, polars_schema
@@ -75,14 +76,6 @@ def _tokens(rows: Sequence[Row]) -> dict[str, list[str]]:
     return {sid: [pool.setdefault(t, t) for t in tokenize(text)] for sid, _, text in rows}
 
 
-def term_id(src: Candidate | None, tgt: Candidate | None, langs: tuple[str, str]) -> str:
-    """Stable id of a concept: a hash of the two grouping keys (valid as an XML id)."""
-    keys = "|".join(
-        f"{lang}:{c.key if c else ''}" for lang, c in zip(langs, (src, tgt), strict=True)
-    )
-    return "t" + hashlib.blake2b(keys.encode("utf-8"), digest_size=8).hexdigest()
-
-
 def _example(
     c: Candidate, side: int, entry: Entry, pairs: Sequence[AlignedPair], occ: Occurrences,
     paired: set[str],
@@ -113,6 +106,8 @@ def build_glossary(
     ``executor`` (default: this process) and reduced in shard order: every executor gives the
     same frame."""
     schema = glossary_schema(*langs)
+    if config.decisions is not None:
+        config = replace(config, decisions=config.decisions.oriented(langs))
     rows = [sentence_rows(sentences, lang, config.candidates.dedupe_sentences) for lang in langs]
     src, tgt = (
         Lexicon.of(lang, extract_candidates(r, lang, config.candidates, executor, config.shards))
@@ -150,5 +145,49 @@ def build_glossary(
                 f"{lang}_example_sent_id": sid,
             }
         records.append(record)
+    if config.decisions is not None:
+        records = with_decisions(records, config.decisions, langs)
     frame = pl.DataFrame(records, schema=polars_schema(schema))
     return check_frame(frame, schema, "glossary")
+
+
+def with_decisions(
+    records: list[dict[str, Any]], decisions: Decisions, langs: tuple[str, str]
+) -> list[dict[str, Any]]:
+    """The glossary rows with the translators' decisions applied (:mod:`alinea.glossary.
+    decisions`): rejected entries dropped, accepted and edited ones ``reviewed`` with the
+    decided forms (the forms they replace become variants), decided entries the build did not
+    find added from the file; then ordered by score as before."""
+    out, applied = [], set()
+    for record in records:
+        found = decisions.find(record["term_id"], (record[langs[0]], record[langs[1]]))
+        if found is None:
+            out.append(record)
+            continue
+        applied.add(found.line)
+        if found.decision != "reject":
+            out.append(_reviewed(record, found.kept_forms, langs))
+    for row in decisions.kept():
+        if row.line not in applied:  # not found again: kept from the file
+            record = {"term_id": row.term_id or forms_id(row.kept_forms, langs), "type": "term",
+                      "status": REVIEWED, "score": 0.0}  # fmt: skip
+            for lang in langs:
+                record |= {lang: None, f"{lang}_variants": [], f"{lang}_freq": 0,
+                           f"{lang}_docs": 0, f"{lang}_example": None,
+                           f"{lang}_example_sent_id": None}  # fmt: skip
+            out.append(_reviewed(record, row.kept_forms, langs))
+    out.sort(key=lambda r: -r["score"])  # stable: ties keep the build's order
+    return out
+
+
+def _reviewed(
+    record: dict[str, Any], forms: tuple[str | None, str | None], langs: tuple[str, str]
+) -> dict[str, Any]:
+    """``record`` as a reviewed entry with the preferred ``forms`` (None: keep that side)."""
+    out = dict(record, status=REVIEWED)
+    for lang, form in zip(langs, forms, strict=True):
+        if form and form != record[lang]:
+            old = [record[lang]] if record[lang] else []
+            variants = [v for v in (*old, *record[f"{lang}_variants"]) if v != form]
+            out |= {lang: form, f"{lang}_variants": variants}
+    return out

@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
         "Build a dataset (sentence and word alignments, glossary, exports) from two-language news.",
         {"--out", "-o", "--name", "--langs", "--force", "--max-file-mb", "--mode",
          "--encoder", "--threshold", "--word-model", "--json", "--verbose", "-v", "--cache-dir",
-         "--no-cache", "--engine", "--address", "--workers"},
+         "--no-cache", "--engine", "--address", "--workers", "--decisions"},
     ),
     "align": (
         "Align the sentences of two files; one JSON object per pair on stdout.",
@@ -45,6 +45,10 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
         {"--src-lang", "--tgt-lang", "--method", "--threshold", "--prior", "--no-prior",
          "--word-model", "--layer", "--scores", "--verbose", "-v"},
     ),
+    "review": (
+        "Write a dataset's glossary as a decisions file to fill in (for build --decisions).",
+        {"--export", "--verbose", "-v"},
+    ),
     "wordprior": (
         "Learn a lexical prior (expected translation counts) from a parallel corpus.",
         {"--src-lang", "--tgt-lang", "--out", "--min-count", "--verbose", "-v"},
@@ -57,6 +61,7 @@ ARGUMENTS = {  # all required
     "build": ["inputs..."],
     "align": ["src", "tgt"],
     "lookup": ["query"],
+    "review": ["dataset"],
     "wordalign": ["file"],
     "wordprior": ["corpus"],
 }

@@ -13,6 +13,7 @@ import pytest
 from alinea.align import calibration
 from alinea.config import output_values, signature_value
 from alinea.errors import UsageError
+from alinea.glossary.decisions import Decisions
 from alinea.pipeline import BuildConfig
 from alinea.signature import parse_signature
 
@@ -34,6 +35,7 @@ OVERRIDES: dict[str, Any] = {
     "words.prior": None,
     "glossary.candidates.extra_stopwords": frozenset({"ainda"}),
     "glossary.general_midpoint": None,
+    "glossary.decisions": Decisions(("pt", "es"), (), "0123abcd"),
 }
 
 
