@@ -61,9 +61,13 @@ def test_broken_files_fail_with_the_check_that_failed(
     assert "good.tmx" not in str(failure.value)  # only the broken file is named
 
 
-def test_exchange_files_leave_out_tbx2008(tmp_path: Path) -> None:
+def test_exchange_files_are_alineas_tmx_and_tbx_v3(tmp_path: Path) -> None:
     write(tmp_path, "a.tbx", TBX)
-    write(tmp_path, "b.tbx", '<martif type="TBX-Basic"/>')
+    write(tmp_path, "b.tbx", '<martif type="TBX-Basic"/>')  # TBX 2008: no validator
     (tmp_path / "sub").mkdir()
-    write(tmp_path / "sub", "c.tmx", TMX)
-    assert exchange_files(tmp_path) == [tmp_path / "a.tbx", tmp_path / "sub" / "c.tmx"]
+    write(tmp_path / "sub", "c.tmx", TMX.replace('creationtool="t"', 'creationtool="alinea"'))
+    write(tmp_path, "omegat.tmx", TMX.replace('creationtool="t"', 'creationtool="OmegaT"'))
+    write(tmp_path, "d.tmx", "<tmx")  # not well-formed: for assert_valid to report
+    found = exchange_files(tmp_path)
+    (tmp_path / "d.tmx").unlink()  # else the session's sweep (conftest) reports it
+    assert found == [tmp_path / p for p in ("a.tbx", "d.tmx", "sub/c.tmx")]

@@ -70,13 +70,16 @@ def assert_valid(*paths: Path) -> None:
 
 
 def exchange_files(folder: Path) -> list[Path]:
-    """The ``.tmx`` and ``.tbx`` files under ``folder`` but TBX 2008 ones (no validator here)."""
+    """The ``.tmx`` and ``.tbx`` files under ``folder`` that alinea wrote, but TBX 2008 ones (no
+    validator here). Another tool's TMX (OmegaT's, say) names itself in its header."""
     found = [*folder.rglob("*.tmx"), *folder.rglob("*.tbx")]
-    return sorted(p for p in found if p.is_file() and not _is_martif(p))
+    return sorted(p for p in found if p.is_file() and _to_check(p))
 
 
-def _is_martif(path: Path) -> bool:
+def _to_check(path: Path) -> bool:
     try:
-        return bool(etree.parse(str(path)).getroot().tag == "martif")
+        root = etree.parse(str(path)).getroot()
     except etree.XMLSyntaxError:
-        return False  # left for assert_valid to report
+        return True  # for assert_valid to report
+    creator = root.xpath("string(header/@creationtool)")  # TMX; empty for another root
+    return bool(root.tag != "martif" and creator in ("", "alinea"))
