@@ -151,7 +151,7 @@ def tbx_tree(frame: pl.DataFrame, langs: tuple[str, str], signature: str) -> ET.
     file_desc = _sub(_sub(root, "tbxHeader"), "fileDesc")
     _sub(_sub(file_desc, "titleStmt"), "title", f"alinea glossary {langs[0]}-{langs[1]}")
     _sub(_sub(file_desc, "sourceDesc"), "p", _source_text(langs, signature))
-    _body(root, frame, langs, ("conceptEntry", "langSec", "termSec"))
+    _body(root, frame, langs, ("conceptEntry", "langSec", "termSec"), keep_empty=False)
     return ET.ElementTree(root)
 
 
@@ -163,22 +163,31 @@ def martif_tree(frame: pl.DataFrame, langs: tuple[str, str], signature: str) -> 
     _sub(_sub(file_desc, "titleStmt"), "title", f"alinea glossary {langs[0]}-{langs[1]}")
     _sub(_sub(file_desc, "sourceDesc"), "p", _source_text(langs, signature))
     _sub(_sub(header, "encodingDesc"), "p", "TBXBasicXCSV02.xcs", type="XCSURI")
-    _body(root, frame, langs, ("termEntry", "langSet", "tig"))
+    _body(root, frame, langs, ("termEntry", "langSet", "tig"), keep_empty=True)
     return ET.ElementTree(root)
 
 
 def _body(
-    root: ET.Element, frame: pl.DataFrame, langs: tuple[str, str], tags: tuple[str, str, str]
+    root: ET.Element,
+    frame: pl.DataFrame,
+    langs: tuple[str, str],
+    tags: tuple[str, str, str],
+    keep_empty: bool,
 ) -> None:
     """``text/body`` with one entry per concept that has a term; ``tags`` name the entry,
-    language and term levels (TBX v3 and TBX 2008 differ only in them), then indent."""
+    language and term levels (TBX v3 and TBX 2008 differ only in them), then indent. With no
+    entry, the body is kept only if ``keep_empty``: TBX v3 allows an empty ``text`` but not an
+    empty ``body``; TBX 2008's ``text`` needs its ``body``."""
     entry_tag, lang_tag, term_tag = tags
-    body = _sub(_sub(root, "text"), "body")
+    text = _sub(root, "text")
+    body = _sub(text, "body")
     for concept_id, row in _entries(frame):
         if _has_term(row, langs):
             entry = _sub(body, entry_tag, id=concept_id)
             _entry_notes(entry, row, concept_id)
             _languages(entry, lang_tag, term_tag, row, langs)
+    if not keep_empty and len(body) == 0:
+        text.remove(body)
     ET.indent(root, space=" ")
 
 

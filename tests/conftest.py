@@ -20,6 +20,8 @@ import pytest
 from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from tests.validators import assert_valid, exchange_files
+
 if TYPE_CHECKING:
     from alinea.engine import Executor
 
@@ -57,6 +59,15 @@ def _isolated_hf_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         patch.setenv("HF_DATASETS_CACHE", str(cache / "datasets"))
         patch.setenv("ALINEA_CACHE", str(tmp_path_factory.getbasetemp() / "alinea-cache"))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _exchange_files_are_valid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """After the last test: every TMX and TBX v3 file any test wrote (builds' exports included)
+    passes the formats' own validators (tests/validators.py). The failure is reported at the
+    last test's teardown; the files' paths name the tests that wrote them."""
+    yield
+    assert_valid(*exchange_files(tmp_path_factory.getbasetemp()))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -1,5 +1,5 @@
-"""Glossary exports, each parsed back: TBX v3 (lxml: TBX-Basic structure and picklists), TBX 2008
-(translate-toolkit), the OmegaT glossary and the CSV (csv module)."""
+"""Glossary exports, each parsed back: TBX v3 (the standard's RelaxNG and TBX-Basic Schematron,
+then lxml), TBX 2008 (translate-toolkit), the OmegaT glossary and the CSV (csv module)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from alinea.glossary.export_tabular import VARIANT_SEPARATOR, csv_columns, write
 from alinea.glossary.export_tbx import TBX_NAMESPACE, concept_ids, write_tbx, write_tbx2008
 from alinea.schema import glossary_schema, polars_schema
 from tests.conftest import SeedBuild
+from tests.validators import assert_valid
 
 LANGS = ("pt", "es")
 SIGNATURE = "glossary:test.v1|version:0"
@@ -143,6 +144,11 @@ def test_tbx_v3_root_header_and_schema_declarations(out: Path) -> None:
     assert all(
         el.tag.startswith(f"{{{TBX_NAMESPACE}}}") for el in root.iter() if isinstance(el.tag, str)
     )
+
+
+def test_tbx_v3_passes_the_standard_validators(out: Path, tmp_path: Path) -> None:
+    write_tbx(tmp_path / "empty.tbx", glossary().clear(), LANGS, SIGNATURE)
+    assert_valid(out / "g.tbx", tmp_path / "empty.tbx")
 
 
 def test_tbx_v3_entries_ids_and_terms(out: Path) -> None:
@@ -379,6 +385,7 @@ def check_seed_tbx(dataset: Path, signature: str) -> None:
     from lxml import etree
 
     glossary, _ = seed_frames(dataset)
+    assert_valid(dataset / "exports" / "glossary.pt-es.tbx")
     root = etree.parse(str(dataset / "exports" / "glossary.pt-es.tbx")).getroot()
     source = root.xpath("t:tbxHeader/t:fileDesc/t:sourceDesc/t:p/text()", namespaces=NS)
     assert source == [f"alinea {__version__} glossary pt-es; signature: {signature}"]
@@ -431,6 +438,7 @@ def check_seed_tmx(dataset: Path, signature: str) -> None:
     from lxml import etree
 
     _, pairs = seed_frames(dataset)
+    assert_valid(dataset / "exports" / "sentence_pairs.pt-es.tmx")
     tree = etree.parse(str(dataset / "exports" / "sentence_pairs.pt-es.tmx"))
     assert tree.docinfo.system_url == "tmx14.dtd"
     root = tree.getroot()
