@@ -33,11 +33,15 @@ from alinea._version import __version__
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TBX_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
-_DIALECT = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA"
+# The current official schemas: TBX's core structure (RelaxNG) and TBX-Basic's DCA rules
+# (Schematron), as LTAC-Global publishes them.
+_GITHUB = "https://raw.githubusercontent.com/LTAC-Global"
+TBX_CORE_RNG = f"{_GITHUB}/TBX_Core_RNG/master/TBXcoreStructV03.rng"
+TBX_BASIC_SCH = f"{_GITHUB}/TBX-Basic_dialect/master/DCA/TBX-Basic_DCA.sch"
 TBX_PROCESSING_INSTRUCTIONS = (
-    f'<?xml-model href="{_DIALECT}/TBXcoreStructV03_TBX-Basic_integrated.rng" '
+    f'<?xml-model href="{TBX_CORE_RNG}" '
     'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
-    f'<?xml-model href="{_DIALECT}/TBX-Basic_DCA.sch" '
+    f'<?xml-model href="{TBX_BASIC_SCH}" '
     'type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"?>\n'
 )
 MARTIF_DOCTYPE = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">\n'

@@ -88,8 +88,9 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- TBX v3 -----------------------------------------------------------------------------------
 
 NS = {"t": TBX_NAMESPACE}
-DCA = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA"
-RNG, SCH = "TBXcoreStructV03_TBX-Basic_integrated.rng", "TBX-Basic_DCA.sch"
+# the current official schemas (written out here, not imported: the test pins them)
+RNG = "https://raw.githubusercontent.com/LTAC-Global/TBX_Core_RNG/master/TBXcoreStructV03.rng"
+SCH = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/TBX-Basic_DCA.sch"
 RNG_TYPE = 'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"'
 SCH_TYPE = 'type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"'
 TERM_TYPES = {"fullForm", "acronym", "abbreviation", "shortForm", "variant", "phrase"}
@@ -99,7 +100,7 @@ STATUSES = {
     "deprecatedTerm-admn-sts",
     "supersededTerm-admn-sts",
 }
-# TBX-Basic's data categories (its integrated RNG) and the levels its Schematron allows them at
+# TBX-Basic's data categories and the levels its Schematron allows them at
 ALLOWED_TYPES = {
     "termNote": {
         "administrativeStatus",
@@ -137,8 +138,8 @@ def test_tbx_v3_root_header_and_schema_declarations(out: Path) -> None:
     assert source == [f"alinea {__version__} glossary pt-es; signature: {SIGNATURE}"]
     models = [(pi.target, pi.text) for pi in root.itersiblings(preceding=True)][::-1]
     assert models == [
-        ("xml-model", f'href="{DCA}/{RNG}" {RNG_TYPE}'),
-        ("xml-model", f'href="{DCA}/{SCH}" {SCH_TYPE}'),
+        ("xml-model", f'href="{RNG}" {RNG_TYPE}'),
+        ("xml-model", f'href="{SCH}" {SCH_TYPE}'),
     ]
     assert all(
         el.tag.startswith(f"{{{TBX_NAMESPACE}}}") for el in root.iter() if isinstance(el.tag, str)
