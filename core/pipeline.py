@@ -32,6 +32,7 @@ from alinea.engine import Engine, EngineConfig, Executor, Progress
 from alinea.errors import UsageError
 from alinea.glossary.export_tabular import write_csv, write_omegat
 from alinea.glossary.export_tbx import write_tbx, write_tbx2008
+from alinea.glossary.export_xlsx import write_xlsx
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.stage import build_glossary
 from alinea.ingest import IngestConfig
@@ -230,6 +231,9 @@ def _exports(
         f"glossary.{l1}-{l2}.utf8": partial(write_omegat, frame=glossary, langs=langs),
         f"glossary.{l2}-{l1}.utf8": partial(write_omegat, frame=glossary, langs=(l2, l1)),
         f"glossary.{l1}-{l2}.csv": partial(write_csv, frame=glossary, langs=langs),
+        f"glossary.{l1}-{l2}.xlsx": partial(
+            write_xlsx, frame=glossary, langs=langs, signature=signature
+        ),
     }
 
 

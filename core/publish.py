@@ -50,6 +50,9 @@ Exchange formats for translators and CAT tools, written by alinea next to the pa
   per direction: copy one into the project's `glossary/` folder.
 - `glossary.<l1>-<l2>.csv`: CSV (UTF-8 with BOM, language codes as headers) for spreadsheets and
   CAT tool glossary import.
+- `glossary.<l1>-<l2>.xlsx`: the same entries as one Excel sheet (terms under language headers,
+  variants, type, status, score, the example sentences as contexts), for Excel, LibreOffice and
+  the glossary import of memoQ, Trados MultiTerm, Phrase or Smartcat.
 """
 
 

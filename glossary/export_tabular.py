@@ -55,7 +55,9 @@ def csv_columns(langs: tuple[str, str]) -> list[str]:
     ]
 
 
-def _variants(row: dict[str, Any], lang: str, clean: Callable[[object], str] = field) -> list[str]:
+def other_variants(
+    row: dict[str, Any], lang: str, clean: Callable[[object], str] = field
+) -> list[str]:
     """The distinct variants of ``lang`` other than the preferred term, cleaned."""
     preferred = clean(row[lang])
     out: list[str] = []
@@ -71,7 +73,7 @@ def csv_row(row: dict[str, Any], langs: tuple[str, str]) -> list[str]:
     cells: dict[str, str] = {name: cell(row[name]) for name in csv_columns(langs)}
     cells["score"] = f"{row['score']:.4f}"
     for lang in langs:
-        cells[f"{lang}_variants"] = VARIANT_SEPARATOR.join(_variants(row, lang, cell))
+        cells[f"{lang}_variants"] = VARIANT_SEPARATOR.join(other_variants(row, lang, cell))
     return list(cells.values())
 
 
@@ -88,7 +90,7 @@ def omegat_comment(row: dict[str, Any], langs: tuple[str, str]) -> str:
     """The comment column: kind, target-language variants, frequencies and score."""
     l1, l2 = langs
     parts = [str(row["type"])]
-    variants = _variants(row, l2)
+    variants = other_variants(row, l2)
     if variants:
         parts.append(f"{l2} variants: {', '.join(variants)}")
     parts.append(
@@ -109,7 +111,7 @@ def omegat_lines(frame: pl.DataFrame, langs: tuple[str, str]) -> list[list[str]]
             continue
         comment = omegat_comment(row, langs)
         rows.append([source, target, comment])
-        for variant in _variants(row, l1):
+        for variant in other_variants(row, l1):
             rows.append([variant, target, field(f"variant of {source}; {comment}")])
     return rows
 

@@ -1,5 +1,5 @@
 """Glossary exports, each parsed back: TBX v3 (lxml: TBX-Basic structure and picklists), TBX 2008
-(translate-toolkit), the OmegaT glossary and the CSV (csv module)."""
+(translate-toolkit), the OmegaT glossary, the CSV (csv module) and the XLSX (openpyxl)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from alinea import __version__
 from alinea.glossary.export_tabular import VARIANT_SEPARATOR, csv_columns, write_csv, write_omegat
 from alinea.glossary.export_tbx import TBX_NAMESPACE, concept_ids, write_tbx, write_tbx2008
+from alinea.glossary.export_xlsx import CREATED, write_xlsx, xlsx_columns
 from alinea.schema import glossary_schema, polars_schema
 from tests.conftest import SeedBuild
 
@@ -82,6 +83,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_tbx2008(folder / "g.2008.tbx", frame, LANGS, SIGNATURE)
     write_omegat(folder / "g.utf8", frame, LANGS)
     write_csv(folder / "g.csv", frame, LANGS)
+    write_xlsx(folder / "g.xlsx", frame, LANGS, SIGNATURE)
     return folder
 
 
@@ -319,6 +321,68 @@ def test_csv_round_trip(out: Path) -> None:
     assert rows[4]["es_variants"] == 'g, "h"'
 
 
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The cells of the one sheet, row by row (openpyxl reads an empty cell as None)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["glossary"]
+    return list(workbook["glossary"].iter_rows(values_only=True))
+
+
+def test_xlsx_read_back(out: Path) -> None:
+    header, *rows = xlsx_rows(out / "g.xlsx")
+    assert list(header) == xlsx_columns(LANGS)
+    assert list(header[:2]) == ["pt", "es"] and "pt_context" in header
+    assert len(rows) == len(ROWS)
+    cells = [dict(zip(header, row, strict=True)) for row in rows]
+    for got, source in zip(cells, ROWS, strict=True):
+        assert (got["term_id"], got["pt"]) == (source["term_id"], source["pt"])
+        assert (got["type"], got["status"]) == (source["type"], source["status"])
+        assert isinstance(got["score"], float) and got["score"] == round(source["score"], 4)
+    assert cells[0]["pt_variants"] == "assistências mútuas" and cells[0]["es_variants"] is None
+    assert cells[0]["pt_context"] == ROWS[0]["pt_example"]  # quotes, & and <> kept
+    assert cells[2]["es_variants"].split(VARIANT_SEPARATOR) == ["Kim Jong-un"]
+    assert (cells[3]["es"], cells[3]["status"], cells[3]["es_context"]) == (
+        None,
+        "unpaired",
+        None,
+    )
+    assert cells[4]["pt"] == 'a\tb "c", d' and cells[4]["es"] == "e; f"  # a line break does not
+    assert cells[4]["es_variants"] == 'g, "h"'
+
+
+def test_xlsx_sheet_layout_and_properties(out: Path) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(out / "g.xlsx")
+    sheet = workbook["glossary"]
+    assert list(sheet.tables) == ["glossary"]
+    assert sheet.tables["glossary"].ref == f"A1:J{len(ROWS) + 1}"
+    assert sheet.freeze_panes == "A2"
+    assert sheet["G2"].number_format == "0.0000"  # the score, a number shown with 4 decimals
+    properties = workbook.properties
+    assert properties.created == CREATED.replace(tzinfo=None)  # a fixed date, not the build's
+    assert properties.title == "alinea glossary pt-es"
+    assert properties.description == f"signature: {SIGNATURE}"
+
+
+def test_xlsx_strings_stay_strings(tmp_path: Path) -> None:
+    rows = [entry("f", "=SUM(A1:A2)", "https://example.org"), entry("n", "0012", "1e5")]
+    frame = pl.DataFrame(rows, schema=polars_schema(glossary_schema(*LANGS)))
+    write_xlsx(tmp_path / "s.xlsx", frame, LANGS, SIGNATURE)
+    _, *cells = xlsx_rows(tmp_path / "s.xlsx")
+    assert [row[:2] for row in cells] == [("=SUM(A1:A2)", "https://example.org"), ("0012", "1e5")]
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "s.xlsx")["glossary"]
+    assert [sheet[ref].data_type for ref in ("A2", "B2", "A3", "B3")] == ["s"] * 4  # no formula
+    assert sheet["B2"].hyperlink is None
+
+
 # --- all formats ------------------------------------------------------------------------------
 
 WRITERS = {
@@ -326,6 +390,7 @@ WRITERS = {
     "g.2008.tbx": lambda path, frame: write_tbx2008(path, frame, LANGS, SIGNATURE),
     "g.utf8": lambda path, frame: write_omegat(path, frame, LANGS),
     "g.csv": lambda path, frame: write_csv(path, frame, LANGS),
+    "g.xlsx": lambda path, frame: write_xlsx(path, frame, LANGS, SIGNATURE),
 }
 
 
@@ -343,6 +408,15 @@ def empty_tbx(root_name: str, entry: str) -> Callable[[bytes], None]:
     return check
 
 
+def empty_xlsx(raw: bytes) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(raw))["glossary"].iter_rows(values_only=True))
+    assert rows == [tuple(xlsx_columns(LANGS))]  # the header only
+
+
 def exactly(expected: bytes) -> Callable[[bytes], None]:
     def check(raw: bytes) -> None:
         assert raw == expected
@@ -355,6 +429,7 @@ EMPTY = {
     "g.2008.tbx": empty_tbx("martif", "termEntry"),
     "g.utf8": exactly(b""),
     "g.csv": exactly(("\ufeff" + ",".join(csv_columns(LANGS)) + "\r\n").encode()),  # a header
+    "g.xlsx": empty_xlsx,
 }
 
 
@@ -428,6 +503,16 @@ def check_seed_csv(dataset: Path, signature: str) -> None:
     ]
 
 
+def check_seed_xlsx(dataset: Path, signature: str) -> None:
+    glossary, _ = seed_frames(dataset)
+    header, *rows = xlsx_rows(dataset / "exports" / "glossary.pt-es.xlsx")
+    assert list(header) == xlsx_columns(LANGS)
+    assert [(r[-1], r[0], r[1], r[5], r[6]) for r in rows] == [
+        (r["term_id"], r["pt"], r["es"], r["status"], round(r["score"], 4))
+        for r in glossary.iter_rows(named=True)
+    ]
+
+
 def check_seed_tmx(dataset: Path, signature: str) -> None:
     from lxml import etree
 
@@ -450,6 +535,7 @@ SEED_EXPORTS = {
     "glossary.pt-es.utf8": check_seed_omegat("pt", "es"),
     "glossary.es-pt.utf8": check_seed_omegat("es", "pt"),
     "glossary.pt-es.csv": check_seed_csv,
+    "glossary.pt-es.xlsx": check_seed_xlsx,
     "sentence_pairs.pt-es.tmx": check_seed_tmx,
 }
 
