@@ -72,3 +72,17 @@ def test_properties_carry_score_and_documents(tmx_path: Path) -> None:
     assert props["x-alinea-kind"] == "1-2"
     assert props["x-alinea-doc-es"] == "b"
     assert props["x-alinea-sentences-es"] == "b:1 b:2"
+
+
+def test_locales_label_the_languages_and_props_keep_the_codes(tmp_path: Path) -> None:
+    from lxml import etree
+
+    path = tmp_path / "pairs.tmx"
+    write_tmx(path, pairs_frame(), ("pt", "es"), "name:x|version:0", ("pt-BR", "es-AR"))
+    tree = etree.parse(str(path))
+    assert etree.DTD(str(DTD)).validate(tree)
+    assert tree.find("header").get("srclang") == "pt-BR"
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert [tuv.get(xml_lang) for tuv in tree.iter("tuv")] == ["pt-BR", "es-AR"]
+    props = {p.get("type"): p.text for p in tree.iter("prop")}
+    assert (props["x-alinea-doc-pt"], props["x-alinea-doc-es"]) == ("a", "b")

@@ -441,6 +441,62 @@ def test_deterministic_and_empty_glossary(name: str, out: Path, tmp_path: Path) 
     EMPTY[name]((tmp_path / "empty").read_bytes())
 
 
+# --- locales ----------------------------------------------------------------------------------
+
+LOCALES = ("pt-PT", "es-ES")
+LOCALE_WRITERS = {
+    "g.tbx": lambda path, frame: write_tbx(path, frame, LANGS, SIGNATURE, LOCALES),
+    "g.2008.tbx": lambda path, frame: write_tbx2008(path, frame, LANGS, SIGNATURE, LOCALES),
+    "g.utf8": lambda path, frame: write_omegat(path, frame, LANGS, LOCALES),
+    "g.csv": lambda path, frame: write_csv(path, frame, LANGS, LOCALES),
+}
+
+
+def unlabel(name: str, raw: bytes) -> bytes:
+    """The file with the locales put back to the plain codes, where ``name``'s format names
+    a language (so that the rest can be compared byte for byte)."""
+    for lang, locale in zip(LANGS, LOCALES, strict=True):
+        if name.endswith(".tbx"):
+            raw = raw.replace(f'xml:lang="{locale}"'.encode(), f'xml:lang="{lang}"'.encode())
+        elif name.endswith(".utf8"):
+            raw = raw.replace(f"{locale} ".encode(), f"{lang} ".encode())
+    if name.endswith(".csv"):
+        head, rest = raw.split(b"\r\n", 1)
+        assert head.decode("utf-8-sig").split(",") == csv_columns(LOCALES)
+        raw = ("\ufeff" + ",".join(csv_columns(LANGS)) + "\r\n").encode() + rest
+    return raw
+
+
+@pytest.mark.parametrize("name", sorted(LOCALE_WRITERS))
+def test_locales_change_only_the_language_labels(name: str, out: Path, tmp_path: Path) -> None:
+    LOCALE_WRITERS[name](tmp_path / name, glossary())
+    raw = (tmp_path / name).read_bytes()
+    assert raw != (out / name).read_bytes()
+    assert b'xml:lang="pt"' not in raw and b"freq pt " not in raw and not raw.startswith(b"pt,")
+    assert unlabel(name, raw) == (out / name).read_bytes()
+
+
+def test_tbx_language_sections_carry_the_locales(tmp_path: Path) -> None:
+    from lxml import etree
+
+    write_tbx(tmp_path / "g.tbx", glossary(), LANGS, SIGNATURE, LOCALES)
+    root = etree.parse(str(tmp_path / "g.tbx")).getroot()
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert root.get(xml_lang) == "pt-PT"
+    sections = root.xpath("//t:langSec", namespaces=NS)
+    assert [s.get(xml_lang) for s in sections[:2]] == ["pt-PT", "es-ES"]
+    assert {s.get(xml_lang) for s in sections} == set(LOCALES)
+
+
+def test_xlsx_headers_carry_the_locales(out: Path, tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "g.xlsx", glossary(), LANGS, SIGNATURE, LOCALES)
+    header, *rows = xlsx_rows(tmp_path / "g.xlsx")
+    assert list(header) == xlsx_columns(LOCALES)
+    assert header[:4] == ("pt-PT", "es-ES", "pt-PT_variants", "es-ES_variants")
+    assert header[7:9] == ("pt-PT_context", "es-ES_context")
+    assert rows == xlsx_rows(out / "g.xlsx")[1:]  # the cells are those of the plain codes
+
+
 # --- the exports of the session's seed build --------------------------------------------------
 
 
