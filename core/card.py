@@ -60,12 +60,16 @@ def card_metadata(
     langs: tuple[str, str],
     configs: dict[str, ConfigStats],
     signature: str,
+    locales: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The card's YAML block: configs with their data files, features and split sizes."""
+    """The card's YAML block: languages (and, when the build was given locales, the Hub's
+    ``language_bcp47`` list of them), configs with their data files, features and split sizes."""
     default = next(name for name in DEFAULT_CONFIG_ORDER if name in configs)
+    bcp47 = {"language_bcp47": list(locales)} if locales and locales != langs else {}
     return {
         "pretty_name": pretty_name,
         "language": list(langs),
+        **bcp47,
         "multilinguality": ["multilingual"],
         "license": "other",
         "license_name": "publishers-copyright",
@@ -113,16 +117,25 @@ def _sources_table(documents: pl.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _exports_note(langs: tuple[str, str], locales: tuple[str, str] | None) -> str:
+    note = "Exchange formats for translators (when the build produces them) are in `exports/`"
+    if locales and locales != langs:
+        note += f"; they name the languages `{locales[0]}` and `{locales[1]}`"
+    return note + "."
+
+
 def render_card(
     name: str,
     langs: tuple[str, str],
     configs: dict[str, ConfigStats],
     documents: pl.DataFrame,
     signature: str,
+    locales: tuple[str, str] | None = None,
 ) -> str:
-    """The whole ``README.md``: YAML front matter, then what the dataset is and how to load it."""
+    """The whole ``README.md``: YAML front matter, then what the dataset is and how to load it
+    (``locales``: how the exports name the languages, when not by their codes)."""
     names = " and ".join(langid.language_name(lang) for lang in langs)
-    metadata = card_metadata(f"{name} ({names})", langs, configs, signature)
+    metadata = card_metadata(f"{name} ({names})", langs, configs, signature, locales)
     front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
     sections = "\n".join(_config_section(name, stats) for name, stats in configs.items())
     first = next(iter(configs))
@@ -146,7 +159,7 @@ from datasets import load_dataset
 ds = load_dataset("/absolute/path/to/{name}", "{first}", split="train")
 ```
 
-Exchange formats for translators (when the build produces them) are in `exports/`.
+{_exports_note(langs, locales)}
 
 ## Configs
 

@@ -96,6 +96,13 @@ def build(
     langs: Annotated[
         str, typer.Option(help="Two ISO 639-1 codes, e.g. pt,es \\[default: the two found].")
     ] = "",
+    locale: Annotated[
+        str,
+        typer.Option(
+            help="Locale of each language in the exports and card, e.g. pt=pt-PT,es=es-ES "
+            "\\[default: the language codes]."
+        ),
+    ] = "",
     force: Annotated[
         bool,
         typer.Option("--force", help="Replace an existing folder that is not an alinea dataset."),
@@ -134,6 +141,7 @@ def build(
     setup_logging(verbose)
     try:
         from alinea.engine import EngineConfig
+        from alinea.exports import parse_locales
         from alinea.langid import parse_langs
         from alinea.pipeline import BuildConfig, build_and_publish
 
@@ -148,6 +156,7 @@ def build(
             cache_dir=cache_folder(cache_dir, no_cache),
             engine=EngineConfig(engine, address, workers),
             decisions=decisions,
+            locales=parse_locales(locale),
         )
         with progress_display(enabled=not as_json) as progress:
             result, target = build_and_publish(inputs, config, out, force, progress)

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -30,15 +29,13 @@ from alinea.config import MiB
 from alinea.discover import Skipped
 from alinea.engine import Engine, EngineConfig, Executor, Progress
 from alinea.errors import UsageError
+from alinea.exports import ExportConfig, Locales, export_writers
 from alinea.glossary.decisions import read_decisions
-from alinea.glossary.export_tabular import write_csv, write_omegat
-from alinea.glossary.export_tbx import write_tbx, write_tbx2008
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.stage import build_glossary
 from alinea.ingest import IngestConfig
 from alinea.publish import check_target, publish, target_lock
 from alinea.signature import make_signature
-from alinea.tmx import write_tmx
 
 logger = logging.getLogger(__name__)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -58,6 +55,7 @@ class BuildConfig:
     align: AlignConfig = field(default_factory=AlignConfig)
     words: WordAlignConfig = field(default_factory=_comparable_words)
     glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
+    exports: ExportConfig = field(default_factory=ExportConfig)
     cache_dir: Path | None = None  # embeddings and pair alignments kept (speed, not output)
     engine: EngineConfig = field(default_factory=EngineConfig)  # where it runs (not output)
 
@@ -66,6 +64,8 @@ class BuildConfig:
             raise UsageError(
                 f"--name: {self.name!r} is not a folder name; use letters, digits, '.', '_', '-'"
             )
+        if self.ingest.langs:  # else checked once ingest has found the two languages
+            self.exports.check_langs(self.ingest.langs)
 
     @classmethod
     def from_options(
@@ -80,6 +80,7 @@ class BuildConfig:
         cache_dir: Path | None = None,
         engine: EngineConfig | None = None,
         decisions: Path | None = None,
+        locales: Locales = (),
     ) -> BuildConfig:
         """The config of ``alinea build``'s options; pairs mined from comparable news are
         partial translations, so their word model expects more unaligned tokens."""
@@ -92,6 +93,7 @@ class BuildConfig:
             align=align,
             words=WordAlignConfig(model=word_model, translation=translation),
             glossary=GlossaryConfig(decisions=read_decisions(decisions) if decisions else None),
+            exports=ExportConfig(locales),
             cache_dir=cache_dir,
             engine=engine or EngineConfig(),
         )
@@ -105,6 +107,7 @@ class BuildConfig:
             | self.align.signature_fields()
             | self.words.signature_fields(langs)
             | self.glossary.signature_fields()
+            | self.exports.signature_fields()
         )
 
 
@@ -181,6 +184,7 @@ def build(
         ingested = ingest.ingest(paths, config.ingest, report, executor)
         counts += [f"{ingested.documents.height} documents", f"{len(ingested.skipped)} skipped"]
     langs = ingested.langs
+    config.exports.check_langs(langs)
     with _stage("segment", seconds, progress) as (counts, _):
         sentences = segment.segment_documents(ingested.documents, config.segment)
         counts.append(f"{sentences.height} sentences")
@@ -210,30 +214,9 @@ def build(
         langs=langs,
         skipped=ingested.skipped,
         signature=signature,
-        exports=_exports(pairs, glossary, langs, signature),
+        exports=export_writers(pairs, glossary, langs, signature, config.exports),
         seconds=seconds,
     )
-
-
-def _exports(
-    pairs: pl.DataFrame, glossary: pl.DataFrame, langs: tuple[str, str], signature: str
-) -> dict[str, Callable[[Path], None]]:
-    """Writers of the exchange formats, by file name."""
-    l1, l2 = langs
-    return {
-        f"sentence_pairs.{l1}-{l2}.tmx": partial(
-            write_tmx, pairs=pairs, langs=langs, signature=signature
-        ),
-        f"glossary.{l1}-{l2}.tbx": partial(
-            write_tbx, frame=glossary, langs=langs, signature=signature
-        ),
-        f"glossary.{l1}-{l2}.tbx2008.tbx": partial(
-            write_tbx2008, frame=glossary, langs=langs, signature=signature
-        ),
-        f"glossary.{l1}-{l2}.utf8": partial(write_omegat, frame=glossary, langs=langs),
-        f"glossary.{l2}-{l1}.utf8": partial(write_omegat, frame=glossary, langs=(l2, l1)),
-        f"glossary.{l1}-{l2}.csv": partial(write_csv, frame=glossary, langs=langs),
-    }
 
 
 def build_and_publish(
@@ -259,5 +242,6 @@ def build_and_publish(
                 result.signature,
                 exports=result.exports,
                 force=force,
+                locales=config.exports.tags(result.langs),
             )
     return result, target

@@ -50,6 +50,13 @@ Exchange formats for translators and CAT tools, written by alinea next to the pa
   per direction: copy one into the project's `glossary/` folder.
 - `glossary.<l1>-<l2>.csv`: CSV (UTF-8 with BOM, language codes as headers) for spreadsheets and
   CAT tool glossary import.
+- `glossary.<l1>-<l2>.xlsx`: the same entries as one Excel sheet (terms under language headers,
+  variants, type, status, score, the example sentences as contexts), for spreadsheets and the
+  Excel glossary import of CAT tools (memoQ, Phrase, Smartcat; Trados via MultiTerm Convert).
+
+File names use the plain language codes. Inside the files a language is named by its locale when
+the build was given one (`alinea build --locale pt=pt-PT,es=es-ES`; TBX and TMX `xml:lang`, TMX
+`srclang`, the CSV and XLSX headers, the OmegaT comments), else by its code.
 """
 
 
@@ -217,6 +224,7 @@ def _write_folder(
     signature: str,
     exports: dict[str, Callable[[Path], None]],
     max_shard_rows: int,
+    locales: tuple[str, str] | None,
 ) -> None:
     stats = {}
     for config, frame in frames.items():
@@ -227,7 +235,7 @@ def _write_folder(
     (folder / "exports" / "README.md").write_text(EXPORTS_README, encoding="utf-8")
     for filename, write in exports.items():
         write(folder / "exports" / filename)
-    card = render_card(name, langs, stats, frames["documents"], signature)
+    card = render_card(name, langs, stats, frames["documents"], signature, locales)
     (folder / "README.md").write_text(card, encoding="utf-8")
 
 
@@ -241,6 +249,7 @@ def publish(
     exports: dict[str, Callable[[Path], None]] | None = None,
     force: bool = False,
     max_shard_rows: int = MAX_SHARD_ROWS,
+    locales: tuple[str, str] | None = None,
 ) -> Path:
     """Write ``out_dir/name`` atomically and return its path.
 
@@ -253,6 +262,7 @@ def publish(
         exports: file name -> writer, for the files under ``exports/``.
         force: replace a folder that is not an alinea dataset.
         max_shard_rows: a config with more rows is written in shards of at most this many.
+        locales: how the exports name the languages (the card says so), default their codes.
 
     Raises:
         OutputError: the target cannot be replaced, or writing failed.
@@ -265,7 +275,9 @@ def publish(
         out_dir.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
-        _write_folder(staging, name, langs, frames, signature, exports or {}, max_shard_rows)
+        _write_folder(
+            staging, name, langs, frames, signature, exports or {}, max_shard_rows, locales
+        )
         _swap_into_place(staging, target)
         logger.info("publish: %s (%d configs, %d exports)", target, len(frames), len(exports or {}))
     except BaseException as err:

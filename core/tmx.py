@@ -2,7 +2,9 @@
 
 Written with the standard library's XML writer (escaping handled there): a header with every
 attribute TMX 1.4 requires, one ``tu`` per pair with its id, properties (score, bead kind, method,
-documents and sentence ids) before the two ``tuv`` elements, as the DTD orders them.
+documents and sentence ids) before the two ``tuv`` elements, as the DTD orders them. ``srclang``
+and each ``tuv``'s ``xml:lang`` are the locales given to the build (default: the language codes);
+the ``x-alinea-*`` properties name the dataset's columns, so they keep the plain codes.
 """
 
 from __future__ import annotations
@@ -21,9 +23,16 @@ def _prop(parent: ET.Element, kind: str, value: str) -> None:
     ET.SubElement(parent, "prop", {"type": kind}).text = value
 
 
-def tmx_tree(pairs: pl.DataFrame, langs: tuple[str, str], signature: str) -> ET.ElementTree:
-    """Build the TMX document for a ``sentence_pairs`` frame (``langs[0]`` is the source)."""
+def tmx_tree(
+    pairs: pl.DataFrame,
+    langs: tuple[str, str],
+    signature: str,
+    locales: tuple[str, str] | None = None,
+) -> ET.ElementTree:
+    """Build the TMX document for a ``sentence_pairs`` frame (``langs[0]`` is the source;
+    ``locales`` label the languages, default ``langs``)."""
     l1, l2 = langs
+    labels = dict(zip(langs, locales or langs, strict=True))
     root = ET.Element("tmx", {"version": "1.4"})
     header = ET.SubElement(
         root,
@@ -34,7 +43,7 @@ def tmx_tree(pairs: pl.DataFrame, langs: tuple[str, str], signature: str) -> ET.
             "segtype": "sentence",
             "o-tmf": "alinea",
             "adminlang": "en",
-            "srclang": l1,
+            "srclang": labels[l1],
             "datatype": "plaintext",
         },
     )
@@ -49,15 +58,21 @@ def tmx_tree(pairs: pl.DataFrame, langs: tuple[str, str], signature: str) -> ET.
             _prop(unit, f"x-alinea-doc-{lang}", row[f"{lang}_doc_id"])
             _prop(unit, f"x-alinea-sentences-{lang}", " ".join(row[f"{lang}_sent_ids"]))
         for lang in (l1, l2):
-            variant = ET.SubElement(unit, "tuv", {XML_LANG: lang})
+            variant = ET.SubElement(unit, "tuv", {XML_LANG: labels[lang]})
             ET.SubElement(variant, "seg").text = row["translation"][lang]
     ET.indent(root, space=" ")
     return ET.ElementTree(root)
 
 
-def write_tmx(path: Path, pairs: pl.DataFrame, langs: tuple[str, str], signature: str) -> None:
+def write_tmx(
+    path: Path,
+    pairs: pl.DataFrame,
+    langs: tuple[str, str],
+    signature: str,
+    locales: tuple[str, str] | None = None,
+) -> None:
     """Write the TMX file (UTF-8, XML declaration, TMX 1.4 doctype)."""
-    tree = tmx_tree(pairs, langs, signature)
+    tree = tmx_tree(pairs, langs, signature, locales)
     with path.open("wb") as handle:
         handle.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
         handle.write(b'<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n')

@@ -10,7 +10,8 @@ starting with ``#`` as a comment; terms never start with one (candidates are wor
 
 CSV: RFC 4180 (comma, double quotes, CRLF) in UTF-8 *with* a byte-order mark, which Excel needs
 to detect the encoding (memoQ, Trados MultiTerm, Phrase and Python's ``utf-8-sig`` read it too).
-The header names the term columns by their language codes (``pt,es,...``); variants are joined
+The header names the term columns by their language codes (``pt,es,...``), or by the locales
+given to the build (``pt-PT,es-ES,...``; the OmegaT comments name them too); variants are joined
 by ``"; "`` in one cell. Every entry is a row, paired or not. Commas, quotes and tabs survive
 (quoted); line breaks inside a cell become spaces, since CAT tools' importers rarely accept them.
 """
@@ -40,9 +41,10 @@ def cell(text: object) -> str:
     return "" if text is None else _CONTROL_BUT_TAB.sub(" ", str(text)).strip()
 
 
-def csv_columns(langs: tuple[str, str]) -> list[str]:
-    """The CSV header: terms under their language codes, then the per-language facts."""
-    l1, l2 = langs
+def csv_columns(labels: tuple[str, str]) -> list[str]:
+    """The CSV columns: terms under their language labels, then the per-language facts. With
+    the language codes these are also the glossary's own column names."""
+    l1, l2 = labels
     per_lang = ("variants", "freq", "docs", "example", "example_sent_id")
     return [
         l1,
@@ -50,12 +52,14 @@ def csv_columns(langs: tuple[str, str]) -> list[str]:
         "type",
         "status",
         "score",
-        *(f"{lang}_{name}" for name in per_lang for lang in langs),
+        *(f"{label}_{name}" for name in per_lang for label in labels),
         "term_id",
     ]
 
 
-def _variants(row: dict[str, Any], lang: str, clean: Callable[[object], str] = field) -> list[str]:
+def other_variants(
+    row: dict[str, Any], lang: str, clean: Callable[[object], str] = field
+) -> list[str]:
     """The distinct variants of ``lang`` other than the preferred term, cleaned."""
     preferred = clean(row[lang])
     out: list[str] = []
@@ -71,35 +75,47 @@ def csv_row(row: dict[str, Any], langs: tuple[str, str]) -> list[str]:
     cells: dict[str, str] = {name: cell(row[name]) for name in csv_columns(langs)}
     cells["score"] = f"{row['score']:.4f}"
     for lang in langs:
-        cells[f"{lang}_variants"] = VARIANT_SEPARATOR.join(_variants(row, lang, cell))
+        cells[f"{lang}_variants"] = VARIANT_SEPARATOR.join(other_variants(row, lang, cell))
     return list(cells.values())
 
 
-def write_csv(path: Path, frame: pl.DataFrame, langs: tuple[str, str]) -> None:
-    """Write every glossary entry as a CSV row (UTF-8 with BOM, CRLF, header of locale codes)."""
+def write_csv(
+    path: Path,
+    frame: pl.DataFrame,
+    langs: tuple[str, str],
+    locales: tuple[str, str] | None = None,
+) -> None:
+    """Write every glossary entry as a CSV row (UTF-8 with BOM, CRLF, a header naming the
+    languages by ``locales``, default their codes)."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(csv_columns(langs))
+        writer.writerow(csv_columns(locales or langs))
         for row in frame.iter_rows(named=True):
             writer.writerow(csv_row(row, langs))
 
 
-def omegat_comment(row: dict[str, Any], langs: tuple[str, str]) -> str:
-    """The comment column: kind, target-language variants, frequencies and score."""
+def omegat_comment(
+    row: dict[str, Any], langs: tuple[str, str], labels: tuple[str, str] | None = None
+) -> str:
+    """The comment column: kind, target-language variants, frequencies and score (languages
+    named by ``labels``, default their codes)."""
     l1, l2 = langs
+    n1, n2 = labels or langs
     parts = [str(row["type"])]
-    variants = _variants(row, l2)
+    variants = other_variants(row, l2)
     if variants:
-        parts.append(f"{l2} variants: {', '.join(variants)}")
+        parts.append(f"{n2} variants: {', '.join(variants)}")
     parts.append(
-        f"freq {l1} {row[f'{l1}_freq']} ({row[f'{l1}_docs']} docs), "
-        f"{l2} {row[f'{l2}_freq']} ({row[f'{l2}_docs']} docs)"
+        f"freq {n1} {row[f'{l1}_freq']} ({row[f'{l1}_docs']} docs), "
+        f"{n2} {row[f'{l2}_freq']} ({row[f'{l2}_docs']} docs)"
     )
     parts.append(f"score {row['score']:.2f}")
     return field("; ".join(parts))
 
 
-def omegat_lines(frame: pl.DataFrame, langs: tuple[str, str]) -> list[list[str]]:
+def omegat_lines(
+    frame: pl.DataFrame, langs: tuple[str, str], locales: tuple[str, str] | None = None
+) -> list[list[str]]:
     """The OmegaT rows ``[source, target, comment]`` (preferred pair first, then variants)."""
     l1, l2 = langs
     rows: list[list[str]] = []
@@ -107,15 +123,20 @@ def omegat_lines(frame: pl.DataFrame, langs: tuple[str, str]) -> list[list[str]]
         source, target = field(row[l1]), field(row[l2])
         if not source or not target:
             continue
-        comment = omegat_comment(row, langs)
+        comment = omegat_comment(row, langs, locales)
         rows.append([source, target, comment])
-        for variant in _variants(row, l1):
+        for variant in other_variants(row, l1):
             rows.append([variant, target, field(f"variant of {source}; {comment}")])
     return rows
 
 
-def write_omegat(path: Path, frame: pl.DataFrame, langs: tuple[str, str]) -> None:
+def write_omegat(
+    path: Path,
+    frame: pl.DataFrame,
+    langs: tuple[str, str],
+    locales: tuple[str, str] | None = None,
+) -> None:
     """Write the OmegaT glossary (``.utf8``: UTF-8, no BOM, tab-separated, LF, no header)."""
     with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for cells in omegat_lines(frame, langs):
+        for cells in omegat_lines(frame, langs, locales):
             handle.write("\t".join(cells) + "\n")

@@ -15,7 +15,8 @@ entries have one). Inside a language section:
 TBX-Basic has no data category for the entry kind, status or score, so they are concept-level
 ``note`` elements (``type: name``, ``status: paired``, ``score: 0.8731``, ``term_id: ...``).
 Concept ids are the ``term_id`` when it is a valid ``xsd:ID`` (ASCII NCName), else a folded,
-prefixed form of it, made unique.
+prefixed form of it, made unique. The ``xml:lang`` of the root and of each language section is the
+locale given to the build (default: the language code).
 """
 
 from __future__ import annotations
@@ -33,11 +34,15 @@ from alinea._version import __version__
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TBX_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
-_DIALECT = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA"
+# The current official schemas: TBX's core structure (RelaxNG) and TBX-Basic's DCA rules
+# (Schematron), as LTAC-Global publishes them.
+_GITHUB = "https://raw.githubusercontent.com/LTAC-Global"
+TBX_CORE_RNG = f"{_GITHUB}/TBX_Core_RNG/master/TBXcoreStructV03.rng"
+TBX_BASIC_SCH = f"{_GITHUB}/TBX-Basic_dialect/master/DCA/TBX-Basic_DCA.sch"
 TBX_PROCESSING_INSTRUCTIONS = (
-    f'<?xml-model href="{_DIALECT}/TBXcoreStructV03_TBX-Basic_integrated.rng" '
+    f'<?xml-model href="{TBX_CORE_RNG}" '
     'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
-    f'<?xml-model href="{_DIALECT}/TBX-Basic_DCA.sch" '
+    f'<?xml-model href="{TBX_BASIC_SCH}" '
     'type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"?>\n'
 )
 MARTIF_DOCTYPE = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">\n'
@@ -123,12 +128,18 @@ def _term(parent: ET.Element, tag: str, row: dict[str, Any], lang: str, form: st
 
 
 def _languages(
-    entry: ET.Element, tag: str, term_tag: str, row: dict[str, Any], langs: tuple[str, str]
+    entry: ET.Element,
+    tags: tuple[str, str],
+    row: dict[str, Any],
+    langs: tuple[str, str],
+    labels: tuple[str, str],
 ) -> None:
-    for lang in langs:
+    """One language section (tag ``tags[0]``, terms ``tags[1]``) per language with a term."""
+    tag, term_tag = tags
+    for lang, label in zip(langs, labels, strict=True):
         if not row[lang]:
             continue
-        section = _sub(entry, tag, **{XML_LANG: lang})
+        section = _sub(entry, tag, **{XML_LANG: label})
         _term(section, term_tag, row, lang, None)
         for variant in row[f"{lang}_variants"] or []:
             if variant and variant != row[lang]:
@@ -143,41 +154,56 @@ def _source_text(langs: tuple[str, str], signature: str) -> str:
     return f"alinea {__version__} glossary {langs[0]}-{langs[1]}; signature: {signature}"
 
 
-def tbx_tree(frame: pl.DataFrame, langs: tuple[str, str], signature: str) -> ET.ElementTree:
-    """The TBX v3 (TBX-Basic, DCA) document for a ``glossary`` frame."""
+def tbx_tree(
+    frame: pl.DataFrame,
+    langs: tuple[str, str],
+    signature: str,
+    locales: tuple[str, str] | None = None,
+) -> ET.ElementTree:
+    """The TBX v3 (TBX-Basic, DCA) document for a ``glossary`` frame (``locales``: the
+    languages' ``xml:lang``, default ``langs``)."""
+    labels = locales or langs
     root = ET.Element(
-        "tbx", {"type": "TBX-Basic", "style": "dca", XML_LANG: langs[0], "xmlns": TBX_NAMESPACE}
+        "tbx", {"type": "TBX-Basic", "style": "dca", XML_LANG: labels[0], "xmlns": TBX_NAMESPACE}
     )
     file_desc = _sub(_sub(root, "tbxHeader"), "fileDesc")
     _sub(_sub(file_desc, "titleStmt"), "title", f"alinea glossary {langs[0]}-{langs[1]}")
     _sub(_sub(file_desc, "sourceDesc"), "p", _source_text(langs, signature))
-    _body(root, frame, langs, ("conceptEntry", "langSec", "termSec"), keep_empty=False)
+    _body(root, frame, (langs, labels), ("conceptEntry", "langSec", "termSec"), keep_empty=False)
     return ET.ElementTree(root)
 
 
-def martif_tree(frame: pl.DataFrame, langs: tuple[str, str], signature: str) -> ET.ElementTree:
+def martif_tree(
+    frame: pl.DataFrame,
+    langs: tuple[str, str],
+    signature: str,
+    locales: tuple[str, str] | None = None,
+) -> ET.ElementTree:
     """The TBX 2008 (``martif``, TBX-Basic) document for a ``glossary`` frame."""
-    root = ET.Element("martif", {"type": "TBX-Basic", XML_LANG: langs[0]})
+    labels = locales or langs
+    root = ET.Element("martif", {"type": "TBX-Basic", XML_LANG: labels[0]})
     header = _sub(root, "martifHeader")
     file_desc = _sub(header, "fileDesc")
     _sub(_sub(file_desc, "titleStmt"), "title", f"alinea glossary {langs[0]}-{langs[1]}")
     _sub(_sub(file_desc, "sourceDesc"), "p", _source_text(langs, signature))
     _sub(_sub(header, "encodingDesc"), "p", "TBXBasicXCSV02.xcs", type="XCSURI")
-    _body(root, frame, langs, ("termEntry", "langSet", "tig"), keep_empty=True)
+    _body(root, frame, (langs, labels), ("termEntry", "langSet", "tig"), keep_empty=True)
     return ET.ElementTree(root)
 
 
 def _body(
     root: ET.Element,
     frame: pl.DataFrame,
-    langs: tuple[str, str],
+    languages: tuple[tuple[str, str], tuple[str, str]],
     tags: tuple[str, str, str],
     keep_empty: bool,
 ) -> None:
-    """``text/body`` with one entry per concept that has a term; ``tags`` name the entry,
-    language and term levels (TBX v3 and TBX 2008 differ only in them), then indent. With no
-    entry, the body is kept only if ``keep_empty``: TBX v3 allows an empty ``text`` but not an
-    empty ``body``; TBX 2008's ``text`` needs its ``body``."""
+    """``text/body`` with one entry per concept that has a term; ``languages`` are the codes
+    and their labels, ``tags`` name the entry, language and term levels (TBX v3 and TBX 2008
+    differ only in them), then indent. With no entry, the body is kept only if
+    ``keep_empty``: TBX v3 allows an empty ``text`` but not an empty ``body``; TBX 2008's
+    ``text`` needs its ``body``."""
+    langs, labels = languages
     entry_tag, lang_tag, term_tag = tags
     text = _sub(root, "text")
     body = _sub(text, "body")
@@ -185,7 +211,7 @@ def _body(
         if _has_term(row, langs):
             entry = _sub(body, entry_tag, id=concept_id)
             _entry_notes(entry, row, concept_id)
-            _languages(entry, lang_tag, term_tag, row, langs)
+            _languages(entry, (lang_tag, term_tag), row, langs, labels)
     if not keep_empty and len(body) == 0:
         text.remove(body)
     ET.indent(root, space=" ")
@@ -199,11 +225,23 @@ def _write(path: Path, tree: ET.ElementTree, prolog: str) -> None:
         handle.write(b"\n")
 
 
-def write_tbx(path: Path, frame: pl.DataFrame, langs: tuple[str, str], signature: str) -> None:
+def write_tbx(
+    path: Path,
+    frame: pl.DataFrame,
+    langs: tuple[str, str],
+    signature: str,
+    locales: tuple[str, str] | None = None,
+) -> None:
     """Write the TBX v3 TBX-Basic file (UTF-8, with the dialect's ``xml-model`` schemas)."""
-    _write(path, tbx_tree(frame, langs, signature), TBX_PROCESSING_INSTRUCTIONS)
+    _write(path, tbx_tree(frame, langs, signature, locales), TBX_PROCESSING_INSTRUCTIONS)
 
 
-def write_tbx2008(path: Path, frame: pl.DataFrame, langs: tuple[str, str], signature: str) -> None:
+def write_tbx2008(
+    path: Path,
+    frame: pl.DataFrame,
+    langs: tuple[str, str],
+    signature: str,
+    locales: tuple[str, str] | None = None,
+) -> None:
     """Write the TBX 2008 ``martif`` file (UTF-8, TBX-Basic core structure doctype)."""
-    _write(path, martif_tree(frame, langs, signature), MARTIF_DOCTYPE)
+    _write(path, martif_tree(frame, langs, signature, locales), MARTIF_DOCTYPE)

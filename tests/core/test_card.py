@@ -47,3 +47,27 @@ def test_card_declares_the_files_of_each_config(
     body = render_card("x", LANGS, configs, documents, "version:0").split("---\n", 2)[2]
     assert heading in body
     assert "### `documents` (40000 rows)\n" in body
+
+
+@pytest.mark.parametrize(
+    ("locales", "bcp47", "note"),
+    [
+        (None, None, "are in `exports/`.\n"),
+        (("pt", "es"), None, "are in `exports/`.\n"),  # the plain codes: nothing to add
+        (("pt-PT", "es-ES"), ["pt-PT", "es-ES"], "they name the languages `pt-PT` and `es-ES`.\n"),
+    ],
+)
+def test_card_names_the_locales_of_the_exports(
+    locales: tuple[str, str] | None, bcp47: list[str] | None, note: str
+) -> None:
+    configs = stats(1, "train.parquet")
+    front = card_metadata("x", LANGS, configs, "version:0", locales)
+    assert front["language"] == ["pt", "es"]
+    assert front.get("language_bcp47") == bcp47
+    assert list(front)[:3] == [
+        "pretty_name",
+        "language",
+        "language_bcp47" if bcp47 else "multilinguality",
+    ]
+    documents = pl.DataFrame(schema=polars_schema(DOCUMENTS))
+    assert note in render_card("x", LANGS, configs, documents, "version:0", locales)

@@ -27,7 +27,7 @@ ARGUMENT = re.compile(r"^\*\s+(\S+)")  # "*    inputs...   <list[Path]>  Files .
 COMMANDS: dict[str, tuple[str, set[str]]] = {
     "build": (
         "Build a dataset (sentence and word alignments, glossary, exports) from two-language news.",
-        {"--out", "-o", "--name", "--langs", "--force", "--max-file-mb", "--mode",
+        {"--out", "-o", "--name", "--langs", "--locale", "--force", "--max-file-mb", "--mode",
          "--encoder", "--threshold", "--word-model", "--json", "--verbose", "-v", "--cache-dir",
          "--no-cache", "--engine", "--address", "--workers", "--decisions"},
     ),

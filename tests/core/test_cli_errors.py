@@ -190,7 +190,8 @@ def test_usage_errors_exit_2(tmp_path: Path, option: str, value: str, message: s
         ),
         (
             ["build", "x.txt", "-o", "out", "--frobnicate"],
-            "No such option: --frobnicate (Possible options: --force) (see `alinea build --help`)",
+            "No such option: --frobnicate (Possible options: --force, --locale) "
+            "(see `alinea build --help`)",
         ),
     ],
 )

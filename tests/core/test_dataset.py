@@ -48,6 +48,7 @@ SEED_FILES = sorted(
             "glossary.pt-es.tbx",
             "glossary.pt-es.tbx2008.tbx",
             "glossary.pt-es.utf8",
+            "glossary.pt-es.xlsx",
             "sentence_pairs.pt-es.tmx",
         )
     ]

@@ -20,7 +20,8 @@ from alinea.signature import parse_signature
 LANGS = ("pt", "es")
 DIGEST = "0123456789abcdef"
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "method_defaults.json"
-STAGES = ("ingest", "segment", "align", "words", "glossary")
+STAGES = ("ingest", "segment", "align", "words", "glossary", "exports")
+METHOD_STAGES = STAGES[:-1]  # the exports have no method id: their options show as fields
 # fields whose effect the signature shows elsewhere
 EXEMPT = {"ingest.langs": "the signature's langs field names the languages in effect"}
 # values for fields that a generic change cannot produce (a choice, or a value that must stay valid)
@@ -36,6 +37,7 @@ OVERRIDES: dict[str, Any] = {
     "glossary.candidates.extra_stopwords": frozenset({"ainda"}),
     "glossary.general_midpoint": None,
     "glossary.decisions": Decisions(("pt", "es"), (), "0123abcd"),
+    "exports.locales": (("pt", "pt-BR"),),
 }
 
 
@@ -107,6 +109,28 @@ def test_default_signature_names_methods_calibration_prior_and_encoder() -> None
     assert parse_signature(default_signature(encoder))["align"] == "margin-mine.v5+st-LaBSE.v1"
 
 
+@pytest.mark.parametrize(
+    ("locales", "shown"),
+    [
+        ((), None),
+        ((("pt", "pt"), ("es", "es")), None),  # the plain codes are the default
+        ((("pt", "pt-BR"),), "pt=pt-BR"),
+        ((("es", "es-ar"), ("pt", "PT-br")), "es=es-AR,pt=pt-BR"),  # sorted, canonical case
+        ((("pt", "pt-BR"), ("es", "es-AR")), "es=es-AR,pt=pt-BR"),  # the order given is no change
+    ],
+)
+def test_locales_show_in_the_signature_when_set(
+    locales: tuple[tuple[str, str], ...], shown: str | None
+) -> None:
+    config = BuildConfig.from_options("ds", langs=LANGS, locales=locales)
+    fields = parse_signature(default_signature(config))
+    assert fields.get("exports.locales") == shown
+    assert (default_signature(config) == default_signature()) == (shown is None)
+    assert list(fields)[-2:] == (
+        ["exports.locales", "version"] if shown else ["glossary", "version"]
+    )
+
+
 def test_fields_of_the_mode_not_in_use_stay_out() -> None:
     parallel_only = with_field(BuildConfig("ds"), "align.parallel.band", 4)
     assert default_signature(parallel_only) == default_signature()
@@ -115,7 +139,7 @@ def test_fields_of_the_mode_not_in_use_stay_out() -> None:
 def stage_defaults() -> dict[str, dict[str, str]]:
     config = BuildConfig("ds")
     out = {}
-    for stage in STAGES:
+    for stage in METHOD_STAGES:
         stage_config = type(getattr(config, stage))()
         fields = stage_config.signature_fields(*(LANGS,) * (stage == "words"))
         key = f"{stage}:{fields[stage]}"
@@ -156,6 +180,14 @@ def test_method_ids_pin_their_defaults() -> None:
         (
             lambda: BuildConfig.from_options("ds", max_file_mb=0),
             "--max-file-mb: expected a number at least",
+        ),
+        (
+            lambda: BuildConfig.from_options("ds", langs=LANGS, locales=(("gl", "gl-ES"),)),
+            "--locale: gl is not one of the build's languages (pt, es)",
+        ),
+        (
+            lambda: BuildConfig.from_options("ds", locales=(("pt", "pt PT"),)),
+            "--locale: 'pt PT' is not a locale such as pt-PT",
         ),
     ],
 )

@@ -135,3 +135,17 @@ def test_omegat_pretranslates_from_the_tmx(tmx_path: Path, tmp_path: Path) -> No
     assert done.returncode == 0, done.stdout + done.stderr
     translated = (project / "target" / "news.utf8").read_text("utf-8")
     assert translated == "\n\n".join([es for _, es in known] + [unknown]) + "\n"
+
+
+def test_locales_label_the_languages_and_props_keep_the_codes(tmp_path: Path) -> None:
+    from lxml import etree
+
+    path = tmp_path / "pairs.tmx"
+    write_tmx(path, pairs_frame(), ("pt", "es"), "name:x|version:0", ("pt-BR", "es-AR"))
+    tree = etree.parse(str(path))
+    assert_valid(path)
+    assert tree.find("header").get("srclang") == "pt-BR"
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert [tuv.get(xml_lang) for tuv in tree.iter("tuv")] == ["pt-BR", "es-AR"]
+    props = {p.get("type"): p.text for p in tree.iter("prop")}
+    assert (props["x-alinea-doc-pt"], props["x-alinea-doc-es"]) == ("a", "b")

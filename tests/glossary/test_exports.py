@@ -1,5 +1,6 @@
 """Glossary exports, each parsed back: TBX v3 (the standard's RelaxNG and TBX-Basic Schematron,
-then lxml), TBX 2008 (translate-toolkit), the OmegaT glossary and the CSV (csv module)."""
+then lxml), TBX 2008 (translate-toolkit), the OmegaT glossary, the CSV (csv module) and the XLSX
+(openpyxl)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from alinea import __version__
 from alinea.glossary.export_tabular import VARIANT_SEPARATOR, csv_columns, write_csv, write_omegat
 from alinea.glossary.export_tbx import TBX_NAMESPACE, concept_ids, write_tbx, write_tbx2008
+from alinea.glossary.export_xlsx import CREATED, write_xlsx, xlsx_columns
 from alinea.schema import glossary_schema, polars_schema
 from tests.conftest import SeedBuild
 from tests.validators import assert_valid
@@ -83,14 +85,16 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_tbx2008(folder / "g.2008.tbx", frame, LANGS, SIGNATURE)
     write_omegat(folder / "g.utf8", frame, LANGS)
     write_csv(folder / "g.csv", frame, LANGS)
+    write_xlsx(folder / "g.xlsx", frame, LANGS, SIGNATURE)
     return folder
 
 
 # --- TBX v3 -----------------------------------------------------------------------------------
 
 NS = {"t": TBX_NAMESPACE}
-DCA = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA"
-RNG, SCH = "TBXcoreStructV03_TBX-Basic_integrated.rng", "TBX-Basic_DCA.sch"
+# the current official schemas (written out here, not imported: the test pins them)
+RNG = "https://raw.githubusercontent.com/LTAC-Global/TBX_Core_RNG/master/TBXcoreStructV03.rng"
+SCH = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/TBX-Basic_DCA.sch"
 RNG_TYPE = 'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"'
 SCH_TYPE = 'type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"'
 TERM_TYPES = {"fullForm", "acronym", "abbreviation", "shortForm", "variant", "phrase"}
@@ -100,7 +104,7 @@ STATUSES = {
     "deprecatedTerm-admn-sts",
     "supersededTerm-admn-sts",
 }
-# TBX-Basic's data categories (its integrated RNG) and the levels its Schematron allows them at
+# TBX-Basic's data categories and the levels its Schematron allows them at
 ALLOWED_TYPES = {
     "termNote": {
         "administrativeStatus",
@@ -138,8 +142,8 @@ def test_tbx_v3_root_header_and_schema_declarations(out: Path) -> None:
     assert source == [f"alinea {__version__} glossary pt-es; signature: {SIGNATURE}"]
     models = [(pi.target, pi.text) for pi in root.itersiblings(preceding=True)][::-1]
     assert models == [
-        ("xml-model", f'href="{DCA}/{RNG}" {RNG_TYPE}'),
-        ("xml-model", f'href="{DCA}/{SCH}" {SCH_TYPE}'),
+        ("xml-model", f'href="{RNG}" {RNG_TYPE}'),
+        ("xml-model", f'href="{SCH}" {SCH_TYPE}'),
     ]
     assert all(
         el.tag.startswith(f"{{{TBX_NAMESPACE}}}") for el in root.iter() if isinstance(el.tag, str)
@@ -324,6 +328,68 @@ def test_csv_round_trip(out: Path) -> None:
     assert rows[4]["es_variants"] == 'g, "h"'
 
 
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The cells of the one sheet, row by row (openpyxl reads an empty cell as None)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["glossary"]
+    return list(workbook["glossary"].iter_rows(values_only=True))
+
+
+def test_xlsx_read_back(out: Path) -> None:
+    header, *rows = xlsx_rows(out / "g.xlsx")
+    assert list(header) == xlsx_columns(LANGS)
+    assert list(header[:2]) == ["pt", "es"] and "pt_context" in header
+    assert len(rows) == len(ROWS)
+    cells = [dict(zip(header, row, strict=True)) for row in rows]
+    for got, source in zip(cells, ROWS, strict=True):
+        assert (got["term_id"], got["pt"]) == (source["term_id"], source["pt"])
+        assert (got["type"], got["status"]) == (source["type"], source["status"])
+        assert isinstance(got["score"], float) and got["score"] == round(source["score"], 4)
+    assert cells[0]["pt_variants"] == "assistências mútuas" and cells[0]["es_variants"] is None
+    assert cells[0]["pt_context"] == ROWS[0]["pt_example"]  # quotes, & and <> kept
+    assert cells[2]["es_variants"].split(VARIANT_SEPARATOR) == ["Kim Jong-un"]
+    assert (cells[3]["es"], cells[3]["status"], cells[3]["es_context"]) == (
+        None,
+        "unpaired",
+        None,
+    )
+    assert cells[4]["pt"] == 'a\tb "c", d' and cells[4]["es"] == "e; f"  # a line break does not
+    assert cells[4]["es_variants"] == 'g, "h"'
+
+
+def test_xlsx_sheet_layout_and_properties(out: Path) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(out / "g.xlsx")
+    sheet = workbook["glossary"]
+    assert list(sheet.tables) == ["glossary"]
+    assert sheet.tables["glossary"].ref == f"A1:J{len(ROWS) + 1}"
+    assert sheet.freeze_panes == "A2"
+    assert sheet["G2"].number_format == "0.0000"  # the score, a number shown with 4 decimals
+    properties = workbook.properties
+    assert properties.created == CREATED.replace(tzinfo=None)  # a fixed date, not the build's
+    assert properties.title == "alinea glossary pt-es"
+    assert properties.description == f"signature: {SIGNATURE}"
+
+
+def test_xlsx_strings_stay_strings(tmp_path: Path) -> None:
+    rows = [entry("f", "=SUM(A1:A2)", "https://example.org"), entry("n", "0012", "1e5")]
+    frame = pl.DataFrame(rows, schema=polars_schema(glossary_schema(*LANGS)))
+    write_xlsx(tmp_path / "s.xlsx", frame, LANGS, SIGNATURE)
+    _, *cells = xlsx_rows(tmp_path / "s.xlsx")
+    assert [row[:2] for row in cells] == [("=SUM(A1:A2)", "https://example.org"), ("0012", "1e5")]
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "s.xlsx")["glossary"]
+    assert [sheet[ref].data_type for ref in ("A2", "B2", "A3", "B3")] == ["s"] * 4  # no formula
+    assert sheet["B2"].hyperlink is None
+
+
 # --- all formats ------------------------------------------------------------------------------
 
 WRITERS = {
@@ -331,6 +397,7 @@ WRITERS = {
     "g.2008.tbx": lambda path, frame: write_tbx2008(path, frame, LANGS, SIGNATURE),
     "g.utf8": lambda path, frame: write_omegat(path, frame, LANGS),
     "g.csv": lambda path, frame: write_csv(path, frame, LANGS),
+    "g.xlsx": lambda path, frame: write_xlsx(path, frame, LANGS, SIGNATURE),
 }
 
 
@@ -348,6 +415,15 @@ def empty_tbx(root_name: str, entry: str) -> Callable[[bytes], None]:
     return check
 
 
+def empty_xlsx(raw: bytes) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(raw))["glossary"].iter_rows(values_only=True))
+    assert rows == [tuple(xlsx_columns(LANGS))]  # the header only
+
+
 def exactly(expected: bytes) -> Callable[[bytes], None]:
     def check(raw: bytes) -> None:
         assert raw == expected
@@ -360,6 +436,7 @@ EMPTY = {
     "g.2008.tbx": empty_tbx("martif", "termEntry"),
     "g.utf8": exactly(b""),
     "g.csv": exactly(("\ufeff" + ",".join(csv_columns(LANGS)) + "\r\n").encode()),  # a header
+    "g.xlsx": empty_xlsx,
 }
 
 
@@ -369,6 +446,62 @@ def test_deterministic_and_empty_glossary(name: str, out: Path, tmp_path: Path) 
     assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
     WRITERS[name](tmp_path / "empty", glossary().clear())
     EMPTY[name]((tmp_path / "empty").read_bytes())
+
+
+# --- locales ----------------------------------------------------------------------------------
+
+LOCALES = ("pt-PT", "es-ES")
+LOCALE_WRITERS = {
+    "g.tbx": lambda path, frame: write_tbx(path, frame, LANGS, SIGNATURE, LOCALES),
+    "g.2008.tbx": lambda path, frame: write_tbx2008(path, frame, LANGS, SIGNATURE, LOCALES),
+    "g.utf8": lambda path, frame: write_omegat(path, frame, LANGS, LOCALES),
+    "g.csv": lambda path, frame: write_csv(path, frame, LANGS, LOCALES),
+}
+
+
+def unlabel(name: str, raw: bytes) -> bytes:
+    """The file with the locales put back to the plain codes, where ``name``'s format names
+    a language (so that the rest can be compared byte for byte)."""
+    for lang, locale in zip(LANGS, LOCALES, strict=True):
+        if name.endswith(".tbx"):
+            raw = raw.replace(f'xml:lang="{locale}"'.encode(), f'xml:lang="{lang}"'.encode())
+        elif name.endswith(".utf8"):
+            raw = raw.replace(f"{locale} ".encode(), f"{lang} ".encode())
+    if name.endswith(".csv"):
+        head, rest = raw.split(b"\r\n", 1)
+        assert head.decode("utf-8-sig").split(",") == csv_columns(LOCALES)
+        raw = ("\ufeff" + ",".join(csv_columns(LANGS)) + "\r\n").encode() + rest
+    return raw
+
+
+@pytest.mark.parametrize("name", sorted(LOCALE_WRITERS))
+def test_locales_change_only_the_language_labels(name: str, out: Path, tmp_path: Path) -> None:
+    LOCALE_WRITERS[name](tmp_path / name, glossary())
+    raw = (tmp_path / name).read_bytes()
+    assert raw != (out / name).read_bytes()
+    assert b'xml:lang="pt"' not in raw and b"freq pt " not in raw and not raw.startswith(b"pt,")
+    assert unlabel(name, raw) == (out / name).read_bytes()
+
+
+def test_tbx_language_sections_carry_the_locales(tmp_path: Path) -> None:
+    from lxml import etree
+
+    write_tbx(tmp_path / "g.tbx", glossary(), LANGS, SIGNATURE, LOCALES)
+    root = etree.parse(str(tmp_path / "g.tbx")).getroot()
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert root.get(xml_lang) == "pt-PT"
+    sections = root.xpath("//t:langSec", namespaces=NS)
+    assert [s.get(xml_lang) for s in sections[:2]] == ["pt-PT", "es-ES"]
+    assert {s.get(xml_lang) for s in sections} == set(LOCALES)
+
+
+def test_xlsx_headers_carry_the_locales(out: Path, tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "g.xlsx", glossary(), LANGS, SIGNATURE, LOCALES)
+    header, *rows = xlsx_rows(tmp_path / "g.xlsx")
+    assert list(header) == xlsx_columns(LOCALES)
+    assert header[:4] == ("pt-PT", "es-ES", "pt-PT_variants", "es-ES_variants")
+    assert header[7:9] == ("pt-PT_context", "es-ES_context")
+    assert rows == xlsx_rows(out / "g.xlsx")[1:]  # the cells are those of the plain codes
 
 
 # --- the exports of the session's seed build --------------------------------------------------
@@ -434,6 +567,16 @@ def check_seed_csv(dataset: Path, signature: str) -> None:
     ]
 
 
+def check_seed_xlsx(dataset: Path, signature: str) -> None:
+    glossary, _ = seed_frames(dataset)
+    header, *rows = xlsx_rows(dataset / "exports" / "glossary.pt-es.xlsx")
+    assert list(header) == xlsx_columns(LANGS)
+    assert [(r[-1], r[0], r[1], r[5], r[6]) for r in rows] == [
+        (r["term_id"], r["pt"], r["es"], r["status"], round(r["score"], 4))
+        for r in glossary.iter_rows(named=True)
+    ]
+
+
 def check_seed_tmx(dataset: Path, signature: str) -> None:
     from lxml import etree
 
@@ -457,6 +600,7 @@ SEED_EXPORTS = {
     "glossary.pt-es.utf8": check_seed_omegat("pt", "es"),
     "glossary.es-pt.utf8": check_seed_omegat("es", "pt"),
     "glossary.pt-es.csv": check_seed_csv,
+    "glossary.pt-es.xlsx": check_seed_xlsx,
     "sentence_pairs.pt-es.tmx": check_seed_tmx,
 }
 
