@@ -2,8 +2,9 @@
 
 The checks are ``validate.py`` of ``../shared/validators`` beside the repository (the TBX v3 core
 RelaxNG and the TBX-Basic DCA Schematron, the TMX 1.4 DTD; see its PROVENANCE.md), imported and
-run in the test's process. ``ALINEA_VALIDATORS_DIR`` names another folder. A test that needs a
-missing folder fails, saying where it looked. TBX 2008 (``martif``) has no validator there.
+run in the test's process. ``ALINEA_VALIDATORS_DIR`` names another folder, and a checkout
+without ``../shared`` uses the machine's ``/work/shared/validators``. A test that needs a missing
+folder fails, saying where it looked. TBX 2008 (``martif``) has no validator there.
 """
 
 from __future__ import annotations
@@ -19,7 +20,18 @@ import pytest
 from lxml import etree
 
 REPO = Path(__file__).resolve().parent.parent
-VALIDATORS = Path(os.environ.get("ALINEA_VALIDATORS_DIR", REPO.parent / "shared" / "validators"))
+# where they are looked for: the variable, beside the repository, then this machine's shared
+# folder (a CI checkout in a temporary folder has no ../shared)
+PLACES = [
+    *(
+        [Path(os.environ["ALINEA_VALIDATORS_DIR"])]
+        if os.environ.get("ALINEA_VALIDATORS_DIR")
+        else []
+    ),
+    REPO.parent / "shared" / "validators",
+    Path("/work/shared/validators"),
+]
+VALIDATORS = next((place for place in PLACES if (place / "validate.py").is_file()), PLACES[0])
 Kind = Literal["tbx", "tmx"]
 KINDS: dict[str, Kind] = {"{urn:iso:std:iso:30042:ed-2}tbx": "tbx", "tmx": "tmx"}  # by root
 
