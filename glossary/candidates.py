@@ -40,7 +40,8 @@ from alinea.glossary.generality import base_language
 from alinea.glossary.stopwords import stopwords
 from alinea.text import fold, tokenize
 
-METHOD_ID = "cvalue.v1"
+# v2: the stop-word lists lose the nouns and adjectives the package lists (stopwords.CONTENT_WORDS)
+METHOD_ID = "cvalue.v2"
 
 
 @dataclass(frozen=True)
