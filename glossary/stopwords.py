@@ -26,12 +26,45 @@ SOURCE_ID = "stop-words"
 # they only made plain-word entries
 CONTENT_WORDS: dict[str, frozenset[str]] = {
     "es": frozenset(
-        "empleo estado estados fuerza largo nueva nuevas nuevo nuevos parte sentido sentidos "
-        "tiempo trabajo uso valor verdad via".split()
+        [
+            "empleo",
+            "estado",
+            "estados",
+            "fuerza",
+            "largo",
+            "nueva",
+            "nuevas",
+            "nuevo",
+            "nuevos",
+            "parte",
+            "sentido",
+            "sentidos",
+            "tiempo",
+            "trabajo",
+            "uso",
+            "valor",
+            "verdad",
+            "via",
+        ]
     ),
     "pt": frozenset(
-        "caminho corrente direita estado maioria maiorias nome novo parte povo tempo tipo "
-        "trabalho valor verdade".split()
+        [
+            "caminho",
+            "corrente",
+            "direita",
+            "estado",
+            "maioria",
+            "maiorias",
+            "nome",
+            "novo",
+            "parte",
+            "povo",
+            "tempo",
+            "tipo",
+            "trabalho",
+            "valor",
+            "verdade",
+        ]
     ),
 }
 
