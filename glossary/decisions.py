@@ -23,6 +23,7 @@ import csv
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ def forms_id(forms: tuple[str | None, str | None], langs: tuple[str, str]) -> st
     return "t" + hashlib.blake2b(keys.encode("utf-8"), digest_size=8).hexdigest()
 
 
+@lru_cache(maxsize=2**16)
 def form_key(form: str | None) -> str:
     """How decisions compare forms: folded tokens, hyphens as spaces (empty for no form)."""
     return surface_key(tokenize(form or ""))
@@ -80,15 +82,20 @@ class Decisions:
     langs: tuple[str, str]
     rows: tuple[Decision, ...]
     digest: str
-    _by_id: dict[str, Decision] = field(default_factory=dict, compare=False, repr=False)
+    _by_id: dict[str, Decision] = field(default_factory=dict, init=False, compare=False, repr=False)
     _by_forms: dict[tuple[str, str], Decision] = field(
-        default_factory=dict, compare=False, repr=False
+        default_factory=dict, init=False, compare=False, repr=False
     )
 
     def __post_init__(self) -> None:
         for row in self.rows:  # a later row about the same entry wins
-            self._by_id[row.term_id] = row
+            if row.term_id:
+                self._by_id[row.term_id] = row
             self._by_forms[form_key(row.forms[0]), form_key(row.forms[1])] = row
+
+    @cached_property
+    def _rejecting(self) -> bool:
+        return any(row.decision == "reject" for row in self.rows)
 
     @property
     def signature_id(self) -> str:
@@ -96,11 +103,14 @@ class Decisions:
 
     def find(self, entry_id: str, forms: tuple[str | None, str | None]) -> Decision | None:
         """The decision about the entry ``entry_id`` with preferred ``forms``, if any."""
-        found = self._by_id.get(entry_id) if entry_id else None
+        found = self._by_id.get(entry_id)
         return found or self._by_forms.get((form_key(forms[0]), form_key(forms[1])))
 
     def rejects(self, src: Candidate, tgt: Candidate, langs: tuple[str, str]) -> bool:
-        """Whether the pair ``(src, tgt)`` was rejected (by its id or its forms)."""
+        """Whether the pair ``(src, tgt)`` was rejected (by its id or its forms); asked of
+        every proposed pair, so a file without rejections answers at once."""
+        if not self._rejecting:
+            return False
         found = self.find(term_id(src, tgt, langs), (src.form, tgt.form))
         return found is not None and found.decision == "reject"
 
