@@ -39,13 +39,15 @@ from alinea.align.pair_features import (
 from alinea.config import check_range
 from alinea.errors import UsageError
 
+# v6: both directions' neighbours from one pass over the blocks of scores, on two threads; wide
+# blocks rank ties by index (they were in no set order); the seeds' pairs are unchanged
 # v5: pools beyond 10^8 pairs shortlist on n-grams in at most 2% of the sentences (was 1%), four
 # times the candidates (was twice), rescored exactly; the large-pool model refitted on them
 # v4: word coverage summed in float64 per pair (was float32 dot products: values move by at
 # most one float32 ulp), computed a group of pairs at a time
 # v3: pool features (size, floor, mutual-best share) in the calibration, and pools beyond 10^8
 # pairs shortlist twice the candidates before exact rescoring (v2: rescore band (0.02, 0.7))
-METHOD_ID = "margin-mine.v5"
+METHOD_ID = "margin-mine.v6"
 CANDIDATE_CHUNK = 2**18  # candidates whose features are computed at once (no effect on output)
 
 

@@ -29,7 +29,7 @@ from alinea.align.retrieval import (
     drop_frequent_features,
     pair_cosines,
     rescore,
-    top_k,
+    top_k_both,
     union_pairs,
 )
 
@@ -126,12 +126,12 @@ def retrieve(src: Sequence[str], tgt: Sequence[str], candidates: int, k: int) ->
         x_index, y_index = drop_frequent_features(x, y, PRUNE_SHARE)
         # the pruned scores only shortlist: the best of a wider list by exact cosine are kept
         wide = PRUNE_WIDEN * candidates
-        forward = rescore(top_k(x_index, y_index, wide), x, y, candidates)
-        backward = rescore(top_k(y_index, x_index, wide), y, x, candidates)
+        forward, backward = top_k_both(x_index, y_index, wide)
+        forward = rescore(forward, x, y, candidates)
+        backward = rescore(backward, y, x, candidates)
         del x_index, y_index
     else:
-        forward = top_k(x, y, candidates)
-        backward = top_k(y, x, candidates)
+        forward, backward = top_k_both(x, y, candidates)
     rows, cols = union_pairs(forward, backward)
     cos = pair_cosines(x, y, rows, cols)
     lead_src, lead_tgt = rank_leads(rows, cols, cos, len(src), len(tgt))

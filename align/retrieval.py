@@ -7,6 +7,10 @@ under a fixed budget, whatever the size of the other side.
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -17,8 +21,11 @@ Matrix: TypeAlias = sp.csr_matrix | np.ndarray
 # Rows as one matrix, or as column groups whose products add up (e.g. a dense block of the
 # frequent features, whose sparse product would be costly, and a sparse rest).
 Rows: TypeAlias = Matrix | tuple[Matrix, ...]
+Cells: TypeAlias = tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, columns, scores
 SCORE_BUDGET = 2**24  # float32 cells per block of scores (64 MiB)
 PAIR_CHUNK = 65536  # row pairs per vectorised batch in pair_cosines
+THREADS = min(2, len(os.sched_getaffinity(0)))  # blocks scored at once by top_k_both
+SAMPLE_STRIDE = 16  # one column in this many gives a wide block's rows their floor
 
 
 @dataclass(frozen=True)
@@ -56,12 +63,21 @@ def _slice(rows: Rows, start: int, stop: int) -> Rows:
     return rows[start:stop]
 
 
-def _dense_block(queries: Rows, keys: Rows) -> np.ndarray:
-    if isinstance(queries, tuple) and isinstance(keys, tuple):
-        parts = [_dense_block(q, k) for q, k in zip(queries, keys, strict=True)]
+def _transposed(keys: Rows) -> Rows:
+    """``keys.T`` in the layout the products read, made once for all blocks (a sparse
+    transpose is CSC, which every product would otherwise convert again)."""
+    if isinstance(keys, tuple):
+        return tuple(part.T.tocsr() if sp.issparse(part) else part.T for part in keys)
+    return sp.csr_matrix(keys.T) if sp.issparse(keys) else keys.T
+
+
+def _dense_block(queries: Rows, keys_t: Rows) -> np.ndarray:
+    """``queries @ keys_t`` as a dense float32 array (``keys_t`` from :func:`_transposed`)."""
+    if isinstance(queries, tuple) and isinstance(keys_t, tuple):
+        parts = [_dense_block(q, k) for q, k in zip(queries, keys_t, strict=True)]
         return np.asarray(sum(parts[1:], parts[0]), dtype=np.float32)
-    assert not isinstance(queries, tuple) and not isinstance(keys, tuple)
-    product = queries @ keys.T
+    assert not isinstance(queries, tuple) and not isinstance(keys_t, tuple)
+    product = queries @ keys_t
     if sp.issparse(product):
         return np.asarray(sp.csr_matrix(product).toarray(), dtype=np.float32)
     return np.asarray(product, dtype=np.float32)
@@ -85,17 +101,168 @@ def top_k(queries: Rows, keys: Rows, k: int) -> Neighbours:
         return Neighbours(index, score)
     keep = min(k, m)
     block = max(1, SCORE_BUDGET // m)
+    keys_t = _transposed(keys)
     for start in range(0, n, block):
-        scores = _dense_block(_slice(queries, start, start + block), keys)
-        if keep < m:
-            part = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
-        else:
-            part = np.broadcast_to(np.arange(m), (scores.shape[0], m))
-        part_scores = np.take_along_axis(scores, part, axis=1)
-        order = np.argsort(-part_scores, axis=1, kind="stable")
-        index[start : start + block, :keep] = np.take_along_axis(part, order, axis=1)
-        score[start : start + block, :keep] = np.take_along_axis(part_scores, order, axis=1)
+        scores = _dense_block(_slice(queries, start, start + block), keys_t)
+        best, best_scores = _block_top(scores, keep)
+        index[start : start + block, :keep] = best
+        score[start : start + block, :keep] = best_scores
     return Neighbours(index, score)
+
+
+def _block_top(scores: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``keep`` best columns of each row of ``scores``, best first, with their scores.
+
+    On wide blocks every ``SAMPLE_STRIDE``-th column gives each row a floor first (its
+    ``keep``-th best sampled score is at most its ``keep``-th best overall), so only the cells
+    at or above it (about ``keep * SAMPLE_STRIDE``) are ranked, ties by column (rows whose
+    floor is not positive, i.e. with few similar keys, are sorted whole); narrow blocks are
+    partitioned whole, ties in no set order.
+    """
+    rows_n, m = scores.shape
+    if m < 4 * keep * SAMPLE_STRIDE:
+        return _partitioned_top(scores, keep)
+    sample = scores[:, ::SAMPLE_STRIDE]
+    kth = sample.shape[1] - keep
+    floor = np.partition(sample, kth, axis=1)[:, kth]
+    weak = floor <= 0
+    floor[weak] = np.inf  # ranked by the partition below instead
+    rows, cols = np.nonzero(scores >= floor[:, None])  # row-major
+    index = np.empty((rows_n, keep), dtype=np.int64)
+    best = np.empty((rows_n, keep), dtype=np.float32)
+    _rank_into((index, best), keep, rows, cols, scores[rows, cols])  # ties by column
+    if weak.any():
+        index[weak] = _stable_top(scores[weak], keep)
+        best[weak] = np.take_along_axis(scores[weak], index[weak], axis=1)
+    return index, best
+
+
+def top_k_both(queries: Matrix, keys: Matrix, k: int) -> tuple[Neighbours, Neighbours]:
+    """``top_k(queries, keys, k)`` and ``top_k(keys, queries, k)`` from one pass over the
+    blocks of ``queries @ keys.T``: each block also updates the ``k`` best queries of every key,
+    merging only the cells that beat a key's current ``k``-th best (ties by query index).
+
+    Blocks are scored on up to :data:`THREADS` threads (numpy's partitions and sorts release
+    the GIL), against the keys' floors as of when the block was handed out: an older floor is
+    lower, so it lets through more cells but never loses one. They merge in block order.
+    """
+    n, m = _height(queries), _height(keys)
+    forward = Neighbours(np.full((n, k), -1, np.int64), np.full((n, k), -np.inf, np.float32))
+    backward = Neighbours(np.full((m, k), -1, np.int64), np.full((m, k), -np.inf, np.float32))
+    if n == 0 or m == 0:
+        return forward, backward
+    keep_f, keep_b = min(k, m), min(k, n)
+    block = max(1, SCORE_BUDGET // m)
+    keys_t = _transposed(keys)
+
+    def score(start: int, floor: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, Cells]:
+        scores = _dense_block(queries[start : start + block], keys_t)
+        best, best_scores = _block_top(scores, keep_f)
+        return start, best, best_scores, _beating(scores, floor, keep_b, start)
+
+    buffer: list[Cells] = []  # cells waiting to be merged, in block order
+    with ThreadPoolExecutor(max(1, min(THREADS, -(-n // block)))) as pool:
+        pending: deque[Future[tuple[int, np.ndarray, np.ndarray, Cells]]] = deque()
+        for start in itertools.chain(range(0, n, block), [None] * THREADS):
+            if start is not None:  # handed out with the floors of the blocks merged so far
+                pending.append(pool.submit(score, start, backward.score[:, keep_b - 1].copy()))
+            if len(pending) > THREADS or (start is None and pending):
+                done, best, best_scores, cells = pending.popleft().result()
+                forward.index[done : done + block, :keep_f] = best
+                forward.score[done : done + block, :keep_f] = best_scores
+                buffer.append(cells)
+                # merged once they number as many as the cells held: each merge ranks those too
+                if sum(len(c[0]) for c in buffer) >= m * keep_b or not pending:
+                    joined = (np.concatenate([c[i] for c in buffer]) for i in range(3))
+                    _merge_into(backward, keep_b, *joined)
+                    buffer = []
+    return forward, backward
+
+
+def _beating(scores: np.ndarray, floor: np.ndarray, keep: int, offset: int) -> Cells:
+    """The cells of the block ``scores`` (queries x keys) that beat their key's ``floor``, as
+    (key, query + ``offset``, score), key-major with rising queries; a key whose floor is
+    still open (-inf: fewer than ``keep`` held) offers only its block's ``keep`` best."""
+    open_keys = np.flatnonzero(np.isneginf(floor))
+    closed = floor.copy()
+    closed[open_keys] = np.inf
+    queries, keys = np.nonzero(scores > closed[None, :])  # query-major
+    if len(open_keys):
+        width = min(keep, len(scores))
+        best = np.sort(_stable_top(scores.T[open_keys], width), axis=1)
+        queries = np.concatenate([queries, best.ravel()])
+        keys = np.concatenate([keys, np.repeat(open_keys, width)])
+    order = np.lexsort((queries, keys))
+    keys, queries = keys[order], queries[order]
+    return keys, queries + offset, scores[queries, keys]
+
+
+def _merge_into(
+    found: Neighbours, keep: int, rows: np.ndarray, cols: np.ndarray, values: np.ndarray
+) -> None:
+    """Merge the cells ``(rows, cols, values)`` into each row's ``keep`` best in ``found``;
+    each row's new cells come in rising columns, all past the columns it holds."""
+    if not len(rows):
+        return
+    touched = np.unique(rows)
+    held = found.index[touched, :keep] >= 0
+    held_rows = np.broadcast_to(touched[:, None], held.shape)[held]
+    all_rows = np.concatenate([held_rows, rows])
+    all_cols = np.concatenate([found.index[touched, :keep][held], cols])
+    all_values = np.concatenate([found.score[touched, :keep][held], values])
+    found.index[touched, :keep] = -1
+    found.score[touched, :keep] = -np.inf
+    # held cells first, each row's in rising columns: equal scores stay in column order
+    _rank_into((found.index, found.score), keep, all_rows, all_cols, all_values)
+
+
+def _rank_into(
+    found: tuple[np.ndarray, np.ndarray],
+    keep: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    values: np.ndarray,
+) -> None:
+    """Write each row's ``keep`` best cells, best first, into ``found`` (index and score
+    arrays); equal scores keep the order given."""
+    index, score = found
+    order = np.argsort((rows.astype(np.int64) << 32) | _falling(values), kind="stable")
+    rows, cols, values = rows[order], cols[order], values[order]
+    positions = np.arange(len(rows))
+    starts = np.empty(len(rows), dtype=bool)
+    starts[:1] = True
+    np.not_equal(rows[1:], rows[:-1], out=starts[1:])
+    rank = positions - np.maximum.accumulate(np.where(starts, positions, 0))  # within its row
+    first = rank < keep
+    index[rows[first], rank[first]] = cols[first]
+    score[rows[first], rank[first]] = values[first]
+
+
+def _falling(values: np.ndarray) -> np.ndarray:
+    """32-bit integers that fall as the float32 ``values`` rise (a float's bits order like
+    the float once negative ones are flipped)."""
+    bits = np.asarray(values, dtype=np.float32).view(np.int32).astype(np.int64)
+    rising = np.where(bits < 0, -(2**31) - bits, bits) + 2**31  # in [0, 2**32)
+    falling: np.ndarray = (2**32 - 1) - rising
+    return falling
+
+
+def _stable_top(scores: np.ndarray, keep: int) -> np.ndarray:
+    """Each row's ``keep`` best columns, best first, ties by column."""
+    best: np.ndarray = np.argsort(-scores, axis=1, kind="stable")[:, :keep]
+    return best
+
+
+def _partitioned_top(scores: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_block_top` by a partition of every row (narrow blocks, weak rows)."""
+    m = scores.shape[1]
+    if keep < m:
+        part = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+    else:
+        part = np.broadcast_to(np.arange(m), (scores.shape[0], m))
+    part_scores = np.take_along_axis(scores, part, axis=1)
+    order = np.argsort(-part_scores, axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1), np.take_along_axis(part_scores, order, axis=1)
 
 
 def union_pairs(forward: Neighbours, backward: Neighbours) -> tuple[np.ndarray, np.ndarray]:

@@ -15,8 +15,9 @@ garbage collectors on small corpora; after HMM E-steps it also re-estimates the 
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 STRIDE = 1 << 32  # key of a table entry: source id * STRIDE + target id
 Encoded = tuple[np.ndarray, np.ndarray]  # token ids: source (NULL first), target
+CELLS_PER_GROUP = 1 << 22  # grid cells whose keys ``prepare`` holds at once (32 MiB)
 
 
 def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -42,6 +44,44 @@ def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     inverse = np.empty(len(values), dtype=np.int64)
     inverse[order] = np.cumsum(new) - 1
     return ordered[new], inverse
+
+
+def sorted_union(parts: Iterable[np.ndarray]) -> np.ndarray:
+    """The sorted distinct values of all ``parts`` (integer arrays), holding about three
+    times the result rather than every part at once: each part is made unique, then merged
+    into a stack of sorted runs whose sizes at least double downwards (each merge is a
+    stable sort of two sorted runs, i.e. linear)."""
+    stack: list[np.ndarray] = []
+    for part in parts:
+        run = _merge_unique(np.sort(part), np.zeros(0, part.dtype))  # numpy's hashing is slower
+        while stack and len(stack[-1]) <= 2 * len(run):
+            run = _merge_unique(stack.pop(), run)
+        stack.append(run)
+    merged = np.zeros(0, np.int64)
+    while stack:
+        merged = _merge_unique(stack.pop(), merged)
+    return merged
+
+
+def _merge_unique(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of two sorted, distinct arrays."""
+    both = np.concatenate((a, b))
+    both.sort(kind="stable")  # timsort: sorted runs merge in linear time
+    keep = np.empty(len(both), dtype=bool)
+    keep[:1] = True
+    np.not_equal(both[1:], both[:-1], out=keep[1:])
+    merged: np.ndarray = both[keep]
+    return merged
+
+
+def table_groups(encoded: Sequence[Encoded], cells: int | None = None) -> list[slice]:
+    """Consecutive slices of ``encoded`` of about ``cells`` grid cells each (default
+    :data:`CELLS_PER_GROUP`)."""
+    cells = cells or CELLS_PER_GROUP
+    sizes = np.array([len(f) * len(e) for e, f in encoded], dtype=np.int64)
+    bounds = np.searchsorted(np.cumsum(sizes), np.arange(cells, int(sizes.sum()), cells))
+    edges = [0, *np.unique(bounds + 1).tolist(), len(encoded)]
+    return [slice(lo, hi) for lo, hi in itertools.pairwise(edges) if hi > lo]
 
 
 def normalise_token(token: str) -> str:
@@ -129,7 +169,13 @@ def lookup(table_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     when absent."""
     if not len(table_keys):
         return np.zeros(len(keys), dtype=np.int64)
-    pos = np.minimum(np.searchsorted(table_keys, keys), len(table_keys) - 1)
+    if len(keys) < 1 << 16:
+        pos = np.searchsorted(table_keys, keys)
+    else:  # sorted queries walk the table in order: several times faster than random ones
+        order = np.argsort(keys)
+        pos = np.empty(len(keys), dtype=np.int64)
+        pos[order] = np.searchsorted(table_keys, keys[order])
+    np.minimum(pos, len(table_keys) - 1, out=pos)
     return np.where(table_keys[pos] == keys, pos, len(table_keys))
 
 
@@ -196,17 +242,23 @@ class DirectionModel:
 
     # ---- training --------------------------------------------------------------------
     def prepare(self, pairs: Sequence[TokenPair], prior: LexicalCounts | None = None) -> Corpus:
-        """Encode the training pairs and build the table of co-occurring words (uniform)."""
+        """Encode the training pairs and build the table of co-occurring words (uniform).
+
+        The keys of the grids are made a group of pairs at a time, twice (once for the table,
+        once for the cells), so memory holds the table and 4 bytes a cell, not every cell's key.
+        """
         encoded = self.encode(pairs)
         prior_keys, prior_counts = self._prior_arrays(prior)
-        all_keys = [self.cell_keys(e, f) for e, f in encoded]
-        self.keys, inverse = unique_inverse(
-            np.concatenate([np.zeros(0, np.int64), *all_keys, prior_keys])
+        groups = table_groups(encoded)
+        self.keys = sorted_union(
+            itertools.chain((self._group_keys(encoded[g]) for g in groups), [prior_keys])
         )
-        if len(self.keys) < 2**31:
-            inverse = inverse.astype(np.int32)  # 4 bytes a cell
-        bounds = np.cumsum([len(k) for k in all_keys])  # the prior's keys come last
-        cells = np.split(inverse[: bounds[-1]], bounds[:-1]) if all_keys else []
+        index = np.int32 if len(self.keys) < 2**31 else np.int64  # 4 bytes a cell
+        cells: list[np.ndarray] = []
+        for group in groups:
+            pieces = encoded[group]
+            found = self.lookup(self._group_keys(pieces)).astype(index)
+            cells += np.split(found, np.cumsum([len(f) * len(e) for e, f in pieces])[:-1])
         prior_vec: np.ndarray = np.zeros(len(self.keys))
         if prior is not None:
             slots = self.lookup(prior_keys)
@@ -215,6 +267,10 @@ class DirectionModel:
         self.probs = np.full(len(self.keys), 1.0)  # IBM-1 starts uniform
         logger.debug("%d pairs, %d table entries", len(pairs), len(self.keys))
         return Corpus(encoded, cells, prior_vec, self._prefix_classes())
+
+    def _group_keys(self, encoded: Sequence[Encoded]) -> np.ndarray:
+        """The cell keys of ``encoded``, pair after pair."""
+        return np.concatenate([np.zeros(0, np.int64), *(self.cell_keys(e, f) for e, f in encoded)])
 
     def cognate_counts(self, src_lang: str, tgt_lang: str) -> np.ndarray:
         """Pseudo-counts for the table entries whose two words look alike (cognates, names,

@@ -32,6 +32,40 @@ def test_blocked_top_k_equals_full_ranking(
     assert np.allclose(found.score, np.take_along_axis(full, expected, axis=1), atol=1e-6)
 
 
+def tied_sparse_rows(rng: np.random.Generator, n: int, d: int) -> sp.csr_matrix:
+    """Sparse non-negative rows with few distinct values, so that many cosines tie (and some
+    rows meet nothing: their neighbours are zeros)."""
+    x = rng.integers(0, 3, (n, d)).astype(np.float32) * (rng.random((n, d)) < 0.15)
+    return sp.csr_matrix(x)
+
+
+def ranked(full: np.ndarray, k: int) -> np.ndarray:
+    """Each row's ``k`` best columns, best first, ties by column."""
+    return np.argsort(-full, axis=1, kind="stable")[:, :k]
+
+
+@pytest.mark.parametrize(("n", "m", "budget"), [(40, 2600, 2**24), (300, 2500, 2**14), (7, 5, 9)])
+def test_both_directions_in_one_pass_equal_two_full_rankings(
+    monkeypatch: pytest.MonkeyPatch, n: int, m: int, budget: int
+) -> None:
+    rng = np.random.default_rng(n)
+    x, y = tied_sparse_rows(rng, n, 12), tied_sparse_rows(rng, m, 12)
+    monkeypatch.setattr(retrieval, "SCORE_BUDGET", budget)  # many blocks of queries
+    forward, backward = retrieval.top_k_both(x, y, 6)
+    full = (x @ y.T).toarray()
+    got = forward.index[:, : min(6, m)]
+    assert np.array_equal(np.take_along_axis(full, got, axis=1), forward.score[:, : min(6, m)])
+    expected = np.take_along_axis(full, ranked(full, 6), axis=1)
+    assert np.array_equal(forward.score[:, : min(6, m)], expected)  # the same scores, best first
+    assert (forward.index[:, m:] == -1).all() and (backward.index[:, n:] == -1).all()
+    keep = min(6, n)
+    assert np.array_equal(backward.index[:, :keep], ranked(full.T, keep))  # ties by query index
+    assert np.array_equal(backward.score[:, :keep], np.take_along_axis(full.T, ranked(full.T, keep), axis=1))  # fmt: skip
+    if m >= 4 * 6 * retrieval.SAMPLE_STRIDE:  # wide blocks: ties by column too
+        assert np.array_equal(forward.index, ranked(full, 6))
+        assert np.array_equal(forward.index, retrieval.top_k(x, y, 6).index)
+
+
 def test_top_k_with_fewer_keys_than_k_pads() -> None:
     rng = np.random.default_rng(1)
     found = retrieval.top_k(unit_rows(rng, 3, 4), unit_rows(rng, 2, 4), 4)

@@ -15,14 +15,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import digamma
 
-from alinea.align.words import AlignmentModel, WordAlignConfig, WordAligner
+from alinea.align.words import AlignmentModel, WordAlignConfig, WordAligner, table
 from alinea.align.words.bitext import load_prior, parse_bitext, save_prior
 from alinea.align.words.em import _Touched, train
 from alinea.align.words.hmm import Hmm, transitions
 from alinea.align.words.ibm1 import Ibm1
 from alinea.align.words.orthography import similarity_matrix, spelling, token_kind
 from alinea.align.words.priors import SHIPPED, read_prior
-from alinea.align.words.table import STRIDE, Corpus, DirectionModel, unique_inverse
+from alinea.align.words.table import (
+    STRIDE,
+    Corpus,
+    DirectionModel,
+    sorted_union,
+    table_groups,
+    unique_inverse,
+)
 from alinea.align.words.translation import TranslationConfig
 from alinea.errors import InputFormatError, UsageError
 from alinea.text import tokenize
@@ -262,6 +269,32 @@ def test_unique_inverse_equals_numpy_unique(values: list[int]) -> None:
     assert np.array_equal(unique, expected)
     assert np.array_equal(inverse, expected_inverse.ravel())
     assert np.array_equal(unique[inverse], array)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.lists(st.integers(min_value=0, max_value=2**40), max_size=30), max_size=12),
+    st.integers(min_value=1, max_value=50),
+)
+def test_table_keys_and_cells_do_not_depend_on_the_groups(
+    parts: list[list[int]], cells: int
+) -> None:
+    arrays = [np.array(p, dtype=np.int64) for p in parts]
+    expected = np.unique(np.concatenate([np.zeros(0, np.int64), *arrays]))
+    assert np.array_equal(sorted_union(arrays), expected)
+    encoded = [(np.zeros(len(p) % 4 + 1, np.int64), np.zeros(len(p), np.int64)) for p in parts]
+    groups = table_groups(encoded, cells)
+    assert [n for g in groups for n in range(len(encoded))[g]] == list(range(len(encoded)))
+
+
+def test_the_table_is_built_a_group_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    words = [f"w{n}" for n in range(300)]
+    pairs = [(words[n : n + 9 + n % 5], words[n + 3 : n + 7 + n % 7]) for n in range(200)]
+    whole = DirectionModel().prepare(pairs)
+    monkeypatch.setattr(table, "CELLS_PER_GROUP", 37)  # many groups, pairs across their edges
+    grouped = DirectionModel().prepare(pairs)
+    assert all(np.array_equal(a, b) for a, b in zip(whole.cells, grouped.cells, strict=True))
+    assert [c.dtype for c in grouped.cells] == [np.dtype(np.int32)] * len(pairs)
 
 
 def test_a_shard_pickles_its_cells_once() -> None:
