@@ -263,10 +263,10 @@ def write_report(folder: Path, out: Path, limits: Limits = DEFAULT_LIMITS) -> Re
         InputError: the folder is not a readable dataset.
         OutputError: ``out`` cannot be written.
     """
-    report = load_report(folder, limits)
-    page = render_report(report, limits)
     if out.is_dir():
         raise OutputError(f"{out}: is a folder; give the report's file name (e.g. report.html)")
+    report = load_report(folder, limits)
+    page = render_report(report, limits)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
