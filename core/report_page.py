@@ -221,8 +221,8 @@ def render_report(report: Report, limits: Limits = DEFAULT_LIMITS) -> str:
 </section>
 <section id="pairs" aria-labelledby="pairs-title">
 <h2 id="pairs-title">Sentence pairs</h2>
-<p class="note">{pairs_note} Point at a word (or focus it) to see the words it is linked to;
-each pair lists its links under “word links”.</p>
+<p class="note">{pairs_note} Point at a word to mark the words it is linked to (its tooltip
+names them); each pair lists all its links, with their scores, under “word links”.</p>
 <div id="pairs-list"></div>
 <nav class="pager" id="pairs-pager" aria-label="Pages of sentence pairs"></nav>
 </section>
