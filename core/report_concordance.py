@@ -8,7 +8,6 @@ sentence first, then document order), found through an index of the sentences' l
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -31,6 +30,7 @@ class Concordancer:
         self.rows: dict[str, list[tuple[str, str]]] = {lang: [] for lang in langs}
         self.by_id: dict[str, dict[str, int]] = {lang: {} for lang in langs}
         self.words: dict[tuple[str, str], set[int]] = {}
+        self.form_words: dict[str, tuple[str, ...]] = {}
         self.has_sentences = sentences is not None
         if sentences is None:
             return
@@ -43,13 +43,14 @@ class Concordancer:
 
     def _index(self, records: list[dict[str, Any]]) -> None:
         """Postings of the words that occur in the entries' forms (only those are kept)."""
-        wanted = {
-            word
-            for entry in records
-            for lang in self.langs
-            for form in forms(entry, lang)
-            for word in _words(form)
+        every = sorted(
+            {form for entry in records for lang in self.langs for form in forms(entry, lang)}
+        )
+        split = pl.Series(every, dtype=pl.String).str.to_lowercase().str.extract_all(_WORD)
+        self.form_words = {
+            form: tuple(words or ()) for form, words in zip(every, split.to_list(), strict=True)
         }
+        wanted = {word for words in self.form_words.values() for word in words}
         for lang in self.langs:
             texts = pl.Series([text for _, text in self.rows[lang]], dtype=pl.String)
             postings = (
@@ -67,7 +68,7 @@ class Concordancer:
     def _candidates(self, lang: str, entry_forms: list[str]) -> list[int]:
         rows: set[int] = set()
         for form in entry_forms:
-            words = _words(form)
+            words = self.form_words[form]
             if not words:  # nothing to look up: every sentence is a candidate
                 return list(range(len(self.rows[lang])))
             sets = sorted((self.words.get((lang, w), set()) for w in words), key=len)
@@ -111,10 +112,3 @@ class Concordancer:
                 if len(found) == per_lang:
                     break
         return found
-
-
-@lru_cache(maxsize=65_536)
-def _words(form: str) -> tuple[str, ...]:
-    """The lowercased ``\\w+`` words of a form, as polars finds them in the sentences."""
-    found = pl.Series([form]).str.to_lowercase().str.extract_all(_WORD).to_list()[0]
-    return tuple(str(word) for word in found or [])
