@@ -101,6 +101,15 @@ def problems(driver: Any) -> list[dict[str, Any]]:
     return [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
 
 
+def column(driver: Any, index: int) -> list[str]:
+    """The text of one column of the glossary rows shown (one script call, not one per cell)."""
+    script = (
+        "return Array.from(document.querySelectorAll('#glossary-table tbody tr:not(.detail)'),"
+        " (row) => row.cells[arguments[0]].textContent)"
+    )
+    return list(driver.execute_script(script, index))
+
+
 def png_colours(png: bytes) -> set[bytes]:
     """The distinct pixel values of an 8-bit, non-interlaced RGB(A) PNG (what Chromium
     writes), decoded with zlib and the five PNG filters."""
@@ -212,11 +221,36 @@ def test_sorting_by_frequency_is_stated_in_text(page: Any) -> None:
     header = page.find_element(By.CSS_SELECTOR, "th[data-sort=es_freq]")
     header.find_element(By.TAG_NAME, "button").click()
     assert header.get_attribute("aria-sort") == "descending"
-    rows = page.find_elements(By.CSS_SELECTOR, "#glossary-table tbody tr")
-    freqs = [int(row.find_elements(By.TAG_NAME, "td")[7].text) for row in rows]
+    freqs = [int(text) for text in column(page, 7)]
     assert freqs == sorted(freqs, reverse=True) and freqs[0] > freqs[-1]
     header.find_element(By.TAG_NAME, "button").click()
     assert header.get_attribute("aria-sort") == "ascending"
+
+
+@pytest.mark.parametrize(("select", "value", "index", "expected"),
+                         [("type-filter", "acronym", 3, 4), ("status-filter", "unpaired", 4, 54)])  # fmt: skip
+def test_type_and_status_filters(
+    page: Any, select: str, value: str, index: int, expected: int
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    Select(page.find_element(By.ID, select)).select_by_value(value)
+    assert set(column(page, index)) == {value}
+    assert f"of {expected} matching" in page.find_element(By.ID, "glossary-count").text
+
+
+def test_glossary_pages(page: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    count = page.find_element(By.ID, "glossary-count")
+    pager = page.find_element(By.ID, "glossary-pager")
+    assert "Page 1 of 3" in pager.text
+    pager.find_elements(By.TAG_NAME, "button")[1].click()
+    assert count.text.startswith("Entries 51–100 of 146 matching")
+    assert "Page 2 of 3" in page.find_element(By.ID, "glossary-pager").text
+    page.find_element(By.ID, "filter").send_keys("a")  # a new filter starts at page 1
+    assert count.text.startswith("Entries 1–")
 
 
 def test_hovering_a_word_marks_its_links(page: Any) -> None:
