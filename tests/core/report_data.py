@@ -85,3 +85,11 @@ def hostile_seed(tmp_path: Path) -> Path:
     )
     _rewrite(folder, "sentences", sentences)
     return folder
+
+
+def empty_seed(tmp_path: Path) -> Path:
+    """The seed dataset with no sentence pairs, word alignments or glossary entries."""
+    folder = copy_seed(tmp_path)
+    for config in ("sentence_pairs", "word_alignments", "glossary"):
+        _rewrite(folder, config, pl.read_parquet(folder / config / "train.parquet").head(0))
+    return folder

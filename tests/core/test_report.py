@@ -20,7 +20,7 @@ from alinea.glossary.lookup import concordance, load_dataset
 from alinea.report import Limits, even_sample, load_report
 from alinea.report_page import histogram_svg, script_json, write_report
 from tests.conftest import COMMITTED_DATASET
-from tests.core.report_data import HOSTILE, copy_seed, hostile_seed
+from tests.core.report_data import HOSTILE, copy_seed, empty_seed, hostile_seed
 
 runner = CliRunner()
 COMMITTED_REPORT = COMMITTED_DATASET / "exports" / "report.html"
@@ -216,6 +216,17 @@ def test_report_of_a_dataset_without_some_configs(
         assert max(per_entry) <= 2 and report.sentences is None
     else:
         assert max(per_entry) > 2
+
+
+def test_report_of_a_dataset_with_no_pairs_and_no_glossary(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    write_report(empty_seed(tmp_path), out)
+    root = parse(out.read_text(encoding="utf-8"))
+    data = page_data(root)
+    assert (data["pairs"], data["entries"], data["sentences"]) == ([], [], [])
+    summary = text_of(root, "summary")
+    assert "Sentence pair scores (0 pairs)" in summary
+    assert "Sentence pairs per document pair (0 document pairs)" in summary
 
 
 def test_cli_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

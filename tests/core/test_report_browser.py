@@ -21,7 +21,7 @@ import pytest
 from alinea.report_page import write_report
 from alinea.text import fold
 from tests.conftest import COMMITTED_DATASET
-from tests.core.report_data import HOSTILE, hostile_seed
+from tests.core.report_data import HOSTILE, empty_seed, hostile_seed
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -293,4 +293,15 @@ def test_hostile_text_renders_as_text(browser: Any, tmp_path: Path) -> None:
     assert any(HOSTILE[0] in line.text for line in lines)
     assert [m.text for m in lines[0].find_elements(By.TAG_NAME, "mark")] == ["<b>x</b>"]
     assert not browser.find_elements(By.CSS_SELECTOR, "main b")
+    assert problems(browser) == []
+
+
+def test_empty_dataset_page_has_no_errors(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    out = tmp_path / "report.html"
+    write_report(empty_seed(tmp_path), out)
+    browser.get(out.as_uri())
+    assert "no sentence pairs" in browser.find_element(By.ID, "pairs-list").text
+    assert browser.find_element(By.ID, "glossary-count").text == "No entry matches (0 in all)."
     assert problems(browser) == []
