@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATASET := pyongyang-summit-2024
 LANGS := pt,es
-SOURCES := $(shell find core align glossary -name '*.py' -o -name 'py.typed' -o -name '*.json' -o -name '*.npz') pyproject.toml constraints.txt
+SOURCES := $(shell find core align glossary -name '*.py' -o -name 'py.typed' -o -name '*.json' -o -name '*.npz' -o -name '*.css' -o -name '*.js') pyproject.toml constraints.txt
 
 # Nothing reaches a model hub at run time.
 export HF_HUB_OFFLINE := 1

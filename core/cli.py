@@ -16,7 +16,7 @@ import typer
 from typer._click import exceptions as click  # typer vendors click; its UsageError is not public
 from typer.core import TyperGroup
 
-from alinea import cli_align, cli_build, cli_cache, cli_glossary, cli_words
+from alinea import cli_align, cli_build, cli_cache, cli_glossary, cli_report, cli_words
 from alinea._version import __version__
 from alinea.cli_common import stderr
 
@@ -71,6 +71,7 @@ COMMANDS = (
     cli_words.wordprior,
     cli_glossary.lookup,
     cli_glossary.review,
+    cli_report.report,
 )
 for command in COMMANDS:
     app.command()(command)

@@ -30,6 +30,7 @@ _TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 EXAMPLE = "pt=pt-PT,es=es-ES"
 
 Locales = tuple[tuple[str, str], ...]
+REPORT_FILE = "report.html"
 
 
 def canonical_tag(tag: str) -> str:
@@ -120,6 +121,15 @@ class ExportConfig:
         return fields
 
 
+def write_dataset_report(path: Path) -> None:
+    """Write the HTML report (:mod:`alinea.report_page`) of the dataset ``path`` lies in
+    (``<dataset>/exports/report.html``), read back from its parquet configs, which publishing
+    writes before the exports."""
+    from alinea.report_page import write_report
+
+    write_report(path.parent.parent, path)
+
+
 def export_writers(
     pairs: pl.DataFrame,
     glossary: pl.DataFrame,
@@ -151,4 +161,5 @@ def export_writers(
         f"glossary.{l1}-{l2}.xlsx": partial(
             write_xlsx, frame=glossary, langs=langs, signature=signature, locales=tags
         ),
+        REPORT_FILE: write_dataset_report,
     }

@@ -53,6 +53,9 @@ Exchange formats for translators and CAT tools, written by alinea next to the pa
 - `glossary.<l1>-<l2>.xlsx`: the same entries as one Excel sheet (terms under language headers,
   variants, type, status, score, the example sentences as contexts), for spreadsheets and the
   Excel glossary import of CAT tools (memoQ, Phrase, Smartcat; Trados via MultiTerm Convert).
+- `report.html`: one self-contained page (no network) to check the dataset by eye: counts,
+  score histograms, the sentence pairs with their word links, the glossary to filter and sort,
+  with concordance (`alinea report` writes it for any dataset).
 
 File names use the plain language codes. Inside the files a language is named by its locale when
 the build was given one (`alinea build --locale pt=pt-PT,es=es-ES`; TBX and TMX `xml:lang`, TMX

@@ -75,6 +75,7 @@ def test_cli_groups_do_not_import_the_app() -> None:
         "cli_cache",
         "cli_common",
         "cli_glossary",
+        "cli_report",
         "cli_words",
     ]
     for group in groups:

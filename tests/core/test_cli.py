@@ -45,6 +45,10 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
         {"--src-lang", "--tgt-lang", "--method", "--threshold", "--prior", "--no-prior",
          "--word-model", "--layer", "--scores", "--verbose", "-v"},
     ),
+    "report": (
+        "Write an offline HTML report of a dataset: summary, sentence pairs, searchable glossary.",
+        {"--out", "-o", "--verbose", "-v"},
+    ),
     "review": (
         "Write a dataset's glossary as a decisions file to fill in (for build --decisions).",
         {"--export", "--verbose", "-v"},
@@ -61,6 +65,7 @@ ARGUMENTS = {  # all required
     "build": ["inputs..."],
     "align": ["src", "tgt"],
     "lookup": ["query"],
+    "report": ["dataset"],
     "review": ["dataset"],
     "wordalign": ["file"],
     "wordprior": ["corpus"],

@@ -49,6 +49,7 @@ SEED_FILES = sorted(
             "glossary.pt-es.tbx2008.tbx",
             "glossary.pt-es.utf8",
             "glossary.pt-es.xlsx",
+            "report.html",
             "sentence_pairs.pt-es.tmx",
         )
     ]

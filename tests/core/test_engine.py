@@ -139,7 +139,7 @@ def test_ray_build_is_byte_identical_to_the_serial_build(
         logs[run] = next(line for line in result.stderr.splitlines() if "shards, " in line)
     assert "0 reused" in logs["ray-cold"] and "0 document pairs aligned" in logs["ray-warm"]
     files = _digests(tmp_path / "serial" / "news")
-    assert len(files) == 14  # card, 5 configs, 7 exports and their README
+    assert len(files) == 15  # card, 5 configs, 8 exports (the report too) and their README
     assert _digests(tmp_path / "ray-cold" / "news") == files
     assert _digests(tmp_path / "ray-warm" / "news") == files
 

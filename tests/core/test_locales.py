@@ -96,6 +96,7 @@ def test_file_names_keep_the_plain_codes() -> None:
         "glossary.pt-es.tbx2008.tbx",
         "glossary.pt-es.utf8",
         "glossary.pt-es.xlsx",
+        "report.html",
         "sentence_pairs.pt-es.tmx",
     ]
 

@@ -617,5 +617,5 @@ def test_seed_build_exports_readme(seed_build: Path) -> None:
     readme = (seed_build / "exports" / "README.md").read_text(encoding="utf-8")
     assert readme == EXPORTS_README
     assert sorted(p.name for p in (seed_build / "exports").iterdir()) == sorted(
-        [*SEED_EXPORTS, "README.md"]
+        [*SEED_EXPORTS, "README.md", "report.html"]  # the report: tests/core/test_report.py
     )
