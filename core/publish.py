@@ -2,9 +2,10 @@
 
 Layout: ``<out>/<name>/README.md`` (the card), per config ``<config>/train.parquet`` or, past
 :data:`MAX_SHARD_ROWS` rows, shards ``<config>/train-00000-of-0000N.parquet`` (the Hugging Face
-naming), and ``exports/``. Everything is written to a hidden sibling folder first and renamed into
-place, so a failure leaves the previous dataset untouched and no half-written folder behind; the
-folder is replaced as a whole, so no shard of an earlier build survives.
+naming), and ``exports/``. Everything is written to a hidden sibling folder first and swapped
+into place (:mod:`alinea.staging`), so a failure, SIGINT or SIGTERM leaves the previous dataset
+untouched and no half-written folder behind; the folder is replaced as a whole, so no shard of
+an earlier build survives.
 """
 
 from __future__ import annotations
