@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -305,25 +305,33 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[i
     yield start, end
 
 
-def segment_documents(documents: pl.DataFrame, config: SegmentConfig) -> pl.DataFrame:
+def segment_documents(
+    documents: pl.DataFrame, config: SegmentConfig, langs: tuple[str, str] | None = None
+) -> pl.DataFrame:
     """Split every document into sentences with offsets into the document text.
 
     Args:
-        documents: frame with ``doc_id``, ``lang``, ``text`` (paragraphs joined by newlines) and
-            ``boilerplate_paragraphs`` (indexes of flagged paragraphs, kept whole and unsplit).
+        documents: frame with ``doc_id``, ``lang``, ``text`` (paragraphs joined by newlines),
+            ``boilerplate_paragraphs`` (indexes of flagged paragraphs, kept whole and unsplit)
+            and, optionally, ``foreign_paragraphs`` (indexes of paragraphs in the other one
+            of ``langs``: split by that language's rules, their sentences in that language).
         config: the stage configuration (``repair`` toggles the repair step).
+        langs: the build's two languages (needed when a document has foreign paragraphs).
 
     Returns:
         The ``sentences`` frame (:data:`alinea.schema.SENTENCES`), in input document order, then
         sentence index, in one chunk (the batches never show in the published files).
     """
-    frames = list(sentence_batches(documents, config))
+    frames = list(sentence_batches(documents, config, langs=langs))
     frame = pl.concat(frames).rechunk() if len(frames) > 1 else frames[0]
     return check_frame(frame, SENTENCES, "segment")
 
 
 def sentence_batches(
-    documents: pl.DataFrame, config: SegmentConfig, size: int | None = None
+    documents: pl.DataFrame,
+    config: SegmentConfig,
+    size: int | None = None,
+    langs: tuple[str, str] | None = None,
 ) -> Iterator[pl.DataFrame]:
     """The ``sentences`` frame in order, as frames of at most ``size`` rows (default
     ``SEGMENT_BATCH``; at least one frame, maybe empty): documents are read one at a time and
@@ -332,10 +340,16 @@ def sentence_batches(
     size = size or SEGMENT_BATCH
     schema = polars_schema(SENTENCES)
     batch: dict[str, list[Any]] = {name: [] for name in schema}
-    columns = ("doc_id", "lang", "text", "boilerplate_paragraphs")
+    columns = ["doc_id", "lang", "text", "boilerplate_paragraphs"]
+    frame = documents.select(columns)
+    if "foreign_paragraphs" in documents.columns:
+        frame = frame.with_columns(documents["foreign_paragraphs"])
+    else:
+        frame = frame.with_columns(pl.lit([], dtype=pl.List(pl.Int32())).alias("foreign"))
     made = False
-    for doc_id, lang, text, boilerplate in documents.select(columns).iter_rows():
-        for row in _document_sentences(doc_id, lang, text or "", set(boilerplate or ()), config):
+    for doc_id, lang, text, boilerplate, foreign in frame.iter_rows():
+        flags = set(boilerplate or ()), _foreign(lang, foreign, langs)
+        for row in _document_sentences(doc_id, lang, text or "", flags, config):
             for values, value in zip(batch.values(), row, strict=True):
                 values.append(value)
             if len(batch["sent_id"]) >= size:
@@ -346,19 +360,38 @@ def sentence_batches(
         yield pl.DataFrame(batch, schema=schema)
 
 
+def _foreign(
+    lang: str, indexes: Sequence[int] | None, langs: tuple[str, str] | None
+) -> dict[int, str]:
+    """The language of each paragraph of ``indexes``: the other one of ``langs``."""
+    if not indexes:
+        return {}
+    if langs is None or lang not in langs:
+        raise ValueError(f"foreign paragraphs in a {lang!r} document need the build's langs")
+    other = langs[1] if lang == langs[0] else langs[0]
+    return dict.fromkeys(indexes, other)
+
+
 def _document_sentences(
-    doc_id: str, lang: str, text: str, flagged: set[int], config: SegmentConfig
+    doc_id: str,
+    lang: str,
+    text: str,
+    flags: tuple[set[int], dict[int, str]],
+    config: SegmentConfig,
 ) -> Iterator[tuple[Any, ...]]:
-    """The rows of one document's sentences, in the order of :data:`alinea.schema.SENTENCES`."""
+    """The rows of one document's sentences, in the order of :data:`alinea.schema.SENTENCES`
+    (``flags``: the boilerplate paragraphs, the language of each foreign paragraph)."""
+    boilerplate, foreign = flags
     offset = idx = 0
     for para, paragraph in enumerate(text.split("\n")):
-        flag = para in flagged  # a credit line or cross-link stays one unsplit sentence
+        flag = para in boilerplate  # a credit line or cross-link stays one unsplit sentence
+        in_lang = foreign.get(para, lang)
         if flag:
             spans = [_strip_span(paragraph, 0, len(paragraph))] if paragraph.strip() else []
         else:
-            spans = split_sentences(paragraph, lang, config.repair, config.max_sentence_chars)
+            spans = split_sentences(paragraph, in_lang, config.repair, config.max_sentence_chars)
         for start, end in spans:
             a, b = offset + start, offset + end
-            yield (f"{doc_id}:{idx}", doc_id, lang, para, idx, text[a:b], a, b, flag)
+            yield (f"{doc_id}:{idx}", doc_id, in_lang, para, idx, text[a:b], a, b, flag)
             idx += 1
         offset += len(paragraph) + 1

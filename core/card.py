@@ -117,6 +117,15 @@ def _sources_table(documents: pl.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _foreign_note(documents: pl.DataFrame) -> str:
+    counts = documents["foreign_paragraphs"].list.len()
+    return (
+        "Paragraphs in the other language of the pair inside a document (kept, listed in "
+        "`documents.foreign_paragraphs`, their sentences labelled with that language, never "
+        f"aligned): {int(counts.sum())} in {int((counts > 0).sum())} documents."
+    )
+
+
 def _exports_note(langs: tuple[str, str], locales: tuple[str, str] | None) -> str:
     note = "Exchange formats for translators (when the build produces them) are in `exports/`"
     if locales and locales != langs:
@@ -167,6 +176,8 @@ ds = load_dataset("/absolute/path/to/{name}", "{first}", split="train")
 ## Sources
 
 {_sources_table(documents)}
+
+{_foreign_note(documents)}
 
 ## Licence and provenance
 

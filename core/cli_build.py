@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -20,6 +21,7 @@ from alinea.cli_common import (
     fail,
     progress_display,
     setup_logging,
+    stderr,
 )
 from alinea.errors import AlineaError
 
@@ -48,6 +50,7 @@ def build_summary(result: BuildResult, target: Path, seconds: float) -> dict[str
         "boilerplate_lines": int(sentences["is_boilerplate"].sum()),
         "dropped_blank_lines": int(documents["dropped_blank"].sum()),
         "dropped_duplicate_paragraphs": int(documents["dropped_duplicate"].sum()),
+        "other_language_paragraphs": int(documents["foreign_paragraphs"].list.len().sum()),
         "skipped": [{"source": s.source, "reason": s.reason} for s in result.skipped],
         "signature": result.signature,
         "stage_seconds": {stage: round(s, 2) for stage, s in result.seconds.items()},
@@ -75,6 +78,8 @@ def print_summary(summary: dict[str, Any]) -> None:
         f"boilerplate lines flagged: {summary['boilerplate_lines']}   "
         f"blank lines dropped: {summary['dropped_blank_lines']}   "
         f"duplicate paragraphs dropped: {summary['dropped_duplicate_paragraphs']}",
+        "paragraphs in the other language (kept, not aligned): "
+        f"{summary['other_language_paragraphs']}",
         *(f"skipped {s['source']}: {s['reason']}" for s in summary["skipped"]),
         "stages: "
         + "   ".join(f"{stage} {s:.2f} s" for stage, s in summary["stage_seconds"].items()),
@@ -139,31 +144,55 @@ def build(
     """Build a dataset (sentence and word alignments, glossary, exports) from two-language news."""
     started = time.perf_counter()
     setup_logging(verbose)
-    try:
-        from alinea.engine import EngineConfig
-        from alinea.exports import parse_locales
-        from alinea.langid import parse_langs
-        from alinea.pipeline import BuildConfig, build_and_publish
+    from alinea.staging import Terminated, sigterm_raises
 
-        config = BuildConfig.from_options(
-            name=name or inputs[0].resolve().stem,
-            langs=parse_langs(langs),
-            mode=mode,
-            encoder=encoder,
-            threshold=threshold,
-            word_model=word_model,
-            max_file_mb=max_file_mb,
-            cache_dir=cache_folder(cache_dir, no_cache),
-            engine=EngineConfig(engine, address, workers),
-            decisions=decisions,
-            locales=parse_locales(locale),
-        )
-        with progress_display(enabled=not as_json) as progress:
-            result, target = build_and_publish(inputs, config, out, force, progress)
+    dataset = out  # the dataset folder, once its name is known
+    try:
+        with sigterm_raises():
+            from alinea.engine import EngineConfig
+            from alinea.exports import parse_locales
+            from alinea.langid import parse_langs
+            from alinea.pipeline import BuildConfig, build_and_publish, default_name
+
+            config = BuildConfig.from_options(
+                name=name or default_name(inputs[0]),
+                langs=parse_langs(langs),
+                mode=mode,
+                encoder=encoder,
+                threshold=threshold,
+                word_model=word_model,
+                max_file_mb=max_file_mb,
+                cache_dir=cache_folder(cache_dir, no_cache),
+                engine=EngineConfig(engine, address, workers),
+                decisions=decisions,
+                locales=parse_locales(locale),
+            )
+            dataset = out / config.name
+            with progress_display(enabled=not as_json) as progress:
+                result, target = build_and_publish(inputs, config, out, force, progress)
     except AlineaError as err:
         raise fail(err) from None
+    except (KeyboardInterrupt, Terminated) as err:
+        raise interrupted(err, dataset) from None
     summary = build_summary(result, target, time.perf_counter() - started)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print_summary(summary)
+
+
+def interrupted(err: BaseException, target: Path) -> typer.Exit:
+    """One line on stderr for a build stopped by SIGINT (exit code 130) or SIGTERM (143): what
+    the dataset folder holds (publishing never leaves it half-written)."""
+    from rich.markup import escape
+
+    from alinea.staging import Terminated
+
+    number = signal.SIGTERM if isinstance(err, Terminated) else signal.SIGINT
+    stderr().print(
+        f"[bold red]error:[/] interrupted by {number.name}: {escape(str(target))} holds the "
+        "previous dataset (or the new one, if it was already in place); run the build again",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return typer.Exit(128 + number)

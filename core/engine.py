@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -175,14 +177,19 @@ def _import_ray() -> Any:
 
 def _init_ray(ray: Any, config: EngineConfig) -> None:
     """Start a local Ray with ``workers`` CPUs (default: this machine's cores), or join the
-    cluster at ``address``; quietly: no dashboard, workers' output not copied here."""
+    cluster at ``address``; quietly: no dashboard, workers' output not copied here. SIGTERM
+    keeps the handler it had (Ray's own exits with code 15, skipping the build's message)."""
     options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
     if config.address is None:
         options["num_cpus"] = config.workers or os.cpu_count() or 1
     else:
         options["address"] = config.address
+    main = threading.current_thread() is threading.main_thread()
+    sigterm = signal.getsignal(signal.SIGTERM) if main else None
     try:
         ray.init(logging_level=logging.ERROR, **options)
+        if sigterm is not None:
+            signal.signal(signal.SIGTERM, sigterm)
     except (ConnectionError, RuntimeError, ValueError) as err:
         where = f"--address {config.address}" if config.address else "--engine ray"
         raise UsageError(f"{where}: cannot start Ray ({err})") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,9 @@ from alinea.errors import EmptyInputError, InputFormatError, LanguageError
 from alinea.readers import RawDocument, parse_jsonl, parse_lines, read_lines
 from alinea.schema import DOCUMENTS, check_frame, polars_schema
 
-METHOD_ID = "ingest.v1"
+# v2: paragraphs in the build's other language are flagged (``foreign_paragraphs``); a build
+# with no document in one of its languages is refused
+METHOD_ID = "ingest.v2"
 ROW_BATCH_CHARS = 1 << 25  # characters of document text turned into a frame at a time
 DETECT_BATCH = 256  # documents per batch of language identification
 
@@ -38,17 +41,27 @@ class IngestConfig:
         langs: the two ISO 639-1 codes to keep; empty means "the two languages found".
         max_file_bytes: a larger file is refused with a clear error rather than read.
         min_lang_confidence: a document whose best language scores below this is skipped.
+        paragraph_min_chars: shorter paragraphs are never judged to be in the other language.
+        paragraph_confidence: lingua's confidence in the other language a paragraph needs.
+        min_foreign_paragraphs: a document's paragraphs are flagged as in the other language
+            only when at least this many of them are (one confident mistake flags nothing).
     """
 
     langs: tuple[str, ...] = ()
     max_file_bytes: int = runtime(256 * MiB)
     min_lang_confidence: float = 0.5
+    paragraph_min_chars: int = 40
+    paragraph_confidence: float = 0.9
+    min_foreign_paragraphs: int = 2
 
     def __post_init__(self) -> None:
         if self.langs:
             langid.check_pair(self.langs)
         check_range("--max-file-mb", self.max_file_bytes / MiB, 1 / MiB)
         check_range("min_lang_confidence", self.min_lang_confidence, 0.0, 1.0)
+        check_range("paragraph_min_chars", self.paragraph_min_chars, 1)
+        check_range("paragraph_confidence", self.paragraph_confidence, 0.0, 1.0)
+        check_range("min_foreign_paragraphs", self.min_foreign_paragraphs, 1)
 
     def signature_fields(self) -> dict[str, object]:
         """Method ids of ingest, language identification and boilerplate, changed options."""
@@ -137,6 +150,7 @@ def _document_row(document: RawDocument, detection: langid.Detection) -> dict[st
         "text": "\n".join(document.paragraphs),
         "n_paragraphs": len(document.paragraphs),
         "boilerplate_paragraphs": flagged,
+        "foreign_paragraphs": [],
         "dropped_blank": document.dropped_blank,
         "dropped_duplicate": document.dropped_duplicate,
     }
@@ -233,13 +247,35 @@ def ingest(
             f"no document is in {' or '.join(langs)}; check --langs or the inputs "
             f"({len(skipped)} skipped)"
         )
-    frame = rows.frame(keep).sort("doc_id")
+    pair = (langs[0], langs[1])
+    _check_both(detected, keep, pair, len(skipped))
+    check = langid.ParagraphCheck(
+        pair, config.paragraph_min_chars, config.paragraph_confidence,
+        config.min_foreign_paragraphs,
+    )  # fmt: skip
+    frame = langid.flag_foreign(rows.frame(keep).sort("doc_id"), check, executor, DETECT_BATCH)
     return IngestResult(
         documents=check_frame(frame, DOCUMENTS, "ingest"),
-        langs=(langs[0], langs[1]),
+        langs=pair,
         skipped=tuple(skipped),
         input_digest=digest.hexdigest()[:16],
     )
+
+
+def _check_both(
+    detected: Sequence[_Seen], keep: set[int], langs: Sequence[str], n_skipped: int
+) -> None:
+    """Raise :class:`LanguageError` when one of the two languages has no document: nothing
+    could be aligned, so the build would publish none of what was asked for."""
+    found = Counter(detected[index].detection.lang for index in keep)
+    for lang in langs:
+        if not found[lang]:
+            other = next(code for code in langs if code != lang)
+            name = langid.language_name(lang)
+            raise LanguageError(
+                f"no {name} ({lang}) document among the inputs ({found[other]} {other}, "
+                f"{n_skipped} skipped); add {name} documents, or check --langs"
+            )
 
 
 def _usable(detection: langid.Detection, config: IngestConfig) -> bool:

@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,17 +29,39 @@ from alinea.align.words.stage import align_words
 from alinea.config import MiB
 from alinea.discover import Skipped
 from alinea.engine import Engine, EngineConfig, Executor, Progress
-from alinea.errors import UsageError
+from alinea.errors import AlineaError, UsageError
 from alinea.exports import ExportConfig, Locales, export_writers
 from alinea.glossary.decisions import read_decisions
 from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.stage import build_glossary
 from alinea.ingest import IngestConfig
-from alinea.publish import check_target, publish, target_lock
+from alinea.publish import check_out, check_target, publish
 from alinea.signature import make_signature
+from alinea.staging import target_lock
 
 logger = logging.getLogger(__name__)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_NOT_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class EmptyBuildError(AlineaError, ValueError):
+    """A build that found documents in both languages but nothing to align: publishing it
+    would be a dataset without what was asked for."""
+
+
+def default_name(path: Path) -> str:
+    """The dataset name when ``--name`` is not given: the first input's name (without its
+    extension and accents), every run of characters a folder name may not hold as one ``-``.
+
+    Raises:
+        UsageError: nothing of the name is left (``/``, ``..``): ``--name`` is needed.
+    """
+    plain = unicodedata.normalize("NFKD", path.resolve().stem)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))  # Notícias: Noticias
+    name = _NOT_NAME.sub("-", plain).lstrip("._-").rstrip("-")
+    if not name:
+        raise UsageError(f"cannot name the dataset after the input {str(path)!r}; give --name NAME")
+    return name
 
 
 def _comparable_words() -> WordAlignConfig:
@@ -186,13 +209,16 @@ def build(
     langs = ingested.langs
     config.exports.check_langs(langs)
     with _stage("segment", seconds, progress) as (counts, _):
-        sentences = segment.segment_documents(ingested.documents, config.segment)
+        sentences = segment.segment_documents(ingested.documents, config.segment, langs)
         counts.append(f"{sentences.height} sentences")
+    own = in_own_language(sentences, ingested.documents)  # what is aligned and counted
     with _stage("align", seconds, progress) as (counts, report):
         pairs = align_sentences(
-            ingested.documents, sentences, langs, config.align, config.cache_dir, executor, report
+            ingested.documents, own, langs, config.align, config.cache_dir, executor, report
         )
         counts.append(f"{pairs.height} sentence pairs")
+    if pairs.height == 0:
+        raise _nothing_aligned(own, langs, config)
     with _stage("words", seconds, progress) as (counts, _):
         links = align_words(pairs, langs, config.words, executor)
         counts.append(f"{int(links['links'].list.len().sum())} links")
@@ -200,7 +226,7 @@ def build(
         # The glossary's maps run in this process: on Ray, shipping its lexicons to the workers
         # cost more than the shards save (scripts/scale_collection.py --docs 2000: glossary
         # 288 s on 2 workers, 132 s here); build_glossary takes an executor for when they pay.
-        glossary = build_glossary(sentences, pairs, links, langs, config.glossary)
+        glossary = build_glossary(own, pairs, links, langs, config.glossary)
         counts.append(f"{glossary.height} entries")
     signature = config.signature(langs, ingested.input_digest)
     return BuildResult(
@@ -219,6 +245,32 @@ def build(
     )
 
 
+def in_own_language(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """The sentences in their document's language: those of paragraphs in the build's other
+    language (``documents.foreign_paragraphs``) are kept in the data, never aligned."""
+    if not (documents["foreign_paragraphs"].list.len() > 0).any():
+        return sentences
+    doc_lang = dict(documents.select("doc_id", "lang").iter_rows())
+    return sentences.filter(
+        pl.col("lang") == pl.col("doc_id").replace_strict(doc_lang, return_dtype=pl.String())
+    )
+
+
+def _nothing_aligned(
+    sentences: pl.DataFrame, langs: tuple[str, str], config: BuildConfig
+) -> EmptyBuildError:
+    """The error of a build whose documents gave no sentence pair."""
+    content = sentences.filter(~pl.col("is_boilerplate"))
+    n1, n2 = (content.filter(pl.col("lang") == lang).height for lang in langs)
+    threshold = config.align.signature_fields().get("threshold")
+    above = f" scored {threshold} or more" if threshold is not None else " was aligned"
+    return EmptyBuildError(
+        f"no sentence pairs: no pair of the {n1} {langs[0]} and {n2} {langs[1]} sentences"
+        f"{above}; give documents that report the same events (a few sentences each), "
+        "or lower --threshold"
+    )
+
+
 def build_and_publish(
     paths: Sequence[Path],
     config: BuildConfig,
@@ -228,7 +280,14 @@ def build_and_publish(
 ) -> tuple[BuildResult, Path]:
     """Build ``paths`` and publish the dataset as ``out/<name>``, holding the folder's lock (one
     build at a time per folder); the target is checked first, so a refused target costs no
-    work. Returns the result (with publishing's seconds) and the dataset folder."""
+    work. Returns the result (with publishing's seconds) and the dataset folder.
+
+    Raises:
+        OutputError: ``out`` or the dataset folder cannot be written (before any work).
+        LanguageError: a requested language has no document.
+        EmptyBuildError: the documents gave no sentence pair (nothing is written).
+    """
+    check_out(out)
     with target_lock(out / config.name):
         check_target(out / config.name, force)
         with Engine(config.engine) as executor:

@@ -2,21 +2,18 @@
 
 Layout: ``<out>/<name>/README.md`` (the card), per config ``<config>/train.parquet`` or, past
 :data:`MAX_SHARD_ROWS` rows, shards ``<config>/train-00000-of-0000N.parquet`` (the Hugging Face
-naming), and ``exports/``. Everything is written to a hidden sibling folder first and renamed into
-place, so a failure leaves the previous dataset untouched and no half-written folder behind; the
-folder is replaced as a whole, so no shard of an earlier build survives.
+naming), and ``exports/``. Everything is written to a hidden sibling folder first and swapped
+into place (:mod:`alinea.staging`), so a failure, SIGINT or SIGTERM leaves the previous dataset
+untouched and no half-written folder behind; the folder is replaced as a whole, so no shard of
+an earlier build survives.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import logging
 import os
 import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -26,9 +23,11 @@ import pyarrow.parquet as pq
 from alinea.card import ConfigStats, render_card
 from alinea.errors import InputError, InputFormatError, OutputError, UsageError
 from alinea.schema import CONFIG_SCHEMAS, Schema, check_frame, features_json, to_arrow_table
+from alinea.staging import CARD_MARKER as CARD_MARKER
+from alinea.staging import is_alinea_dataset, pause, staging_folder, swap_into_place
+from alinea.staging import target_lock as target_lock
 
 logger = logging.getLogger(__name__)
-CARD_MARKER = "alinea_signature:"
 # At most this many rows per parquet file. A row count, not a byte estimate, so the split depends
 # on the frame's length alone. The widest rows are whole articles (`documents`, a few KB), the
 # most numerous are sentences and pairs (a few hundred bytes): 100k rows make shards of ~20-500 MB
@@ -63,50 +62,23 @@ the build was given one (`alinea build --locale pt=pt-PT,es=es-ES`; TBX and TMX 
 """
 
 
-def is_alinea_dataset(folder: Path) -> bool:
-    """Whether ``folder`` holds a dataset alinea wrote (its card carries a signature)."""
-    card = folder / "README.md"
-    try:
-        return CARD_MARKER in card.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        logger.debug("%s has no readable alinea card: %s", folder, err)
-        return False
-
-
-@contextmanager
-def target_lock(target: Path) -> Iterator[None]:
-    """Hold the lock of one dataset folder for the length of a build: a second build to the
-    same folder on this machine is refused at once instead of racing the first.
-
-    The lock file lives in the system's temporary folder, named by the target's absolute path,
-    so nothing is left next to the dataset.
+def check_out(out: Path) -> None:
+    """Refuse an ``--out`` that cannot hold a dataset folder, before any work is done.
 
     Raises:
-        OutputError: another build holds the lock.
+        OutputError: ``out`` (or the nearest of its parents that exists) is not a folder, or
+            that folder cannot be written.
     """
-    resolved = str(target.resolve())
-    name = hashlib.sha256(resolved.encode()).hexdigest()[:24]
-    folder = Path(tempfile.gettempdir()) / "alinea-locks"
-    folder.mkdir(exist_ok=True)
-    with open(folder / f"{name}.lock", "a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise OutputError(
-                f"{target}: another build is writing this dataset ({holder}); "
-                "wait for it to finish, or choose another --out/--name"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.truncate(0)
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    existing = out
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "is a file" if existing == out else f"is under the file {existing}"
+        raise OutputError(f"--out {out}: expected a folder, but it {where}; choose another --out")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"--out {out}: cannot write in {existing} (permission denied); choose another --out"
+        )
 
 
 def check_target(target: Path, force: bool) -> None:
@@ -234,6 +206,7 @@ def _write_folder(
         schema = CONFIG_SCHEMAS[config](*langs)
         check_frame(frame, schema, config)
         stats[config] = write_config(frame, schema, folder / config, signature, max_shard_rows)
+        pause("staging")  # a test stops a build here, with the folder half-written
     (folder / "exports").mkdir()
     (folder / "exports" / "README.md").write_text(EXPORTS_README, encoding="utf-8")
     for filename, write in exports.items():
@@ -271,9 +244,10 @@ def publish(
         OutputError: the target cannot be replaced, or writing failed.
     """
     target = out_dir / name
+    check_out(out_dir)
     check_target(target, force)
     created_parent = not out_dir.exists()
-    staging = out_dir / f".{name}.tmp-{os.getpid()}"
+    staging = staging_folder(target)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
@@ -281,29 +255,14 @@ def publish(
         _write_folder(
             staging, name, langs, frames, signature, exports or {}, max_shard_rows, locales
         )
-        _swap_into_place(staging, target)
-        logger.info("publish: %s (%d configs, %d exports)", target, len(frames), len(exports or {}))
+        swap_into_place(staging, target)  # once it starts, the new dataset is put in place
     except BaseException as err:
-        shutil.rmtree(staging, ignore_errors=True)
-        if created_parent:
-            shutil.rmtree(out_dir, ignore_errors=True)
+        if staging.exists():  # else the swap is done: nothing to undo
+            shutil.rmtree(staging, ignore_errors=True)
+            if created_parent:
+                shutil.rmtree(out_dir, ignore_errors=True)
         if isinstance(err, OSError) and not isinstance(err, OutputError):
             raise OutputError(f"{target}: could not write the dataset ({err})") from err
         raise
+    logger.info("publish: %s (%d configs, %d exports)", target, len(frames), len(exports or {}))
     return target
-
-
-def _swap_into_place(staging: Path, target: Path) -> None:
-    """Rename ``staging`` to ``target``, keeping the old ``target`` until the rename succeeded."""
-    if not target.exists():
-        staging.rename(target)
-        return
-    previous = target.with_name(f".{target.name}.old-{os.getpid()}")
-    shutil.rmtree(previous, ignore_errors=True)
-    target.rename(previous)
-    try:
-        staging.rename(target)
-    except OSError:
-        previous.rename(target)
-        raise
-    shutil.rmtree(previous)

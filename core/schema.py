@@ -88,6 +88,11 @@ DOCUMENTS: Schema = (
     Column(
         "boilerplate_paragraphs", ListOf(INT32), "indexes of the paragraphs flagged as boilerplate"
     ),
+    Column(
+        "foreign_paragraphs",
+        ListOf(INT32),
+        "indexes of the paragraphs in the build's other language (kept, never aligned)",
+    ),
     Column("dropped_blank", INT32, "blank lines dropped"),
     Column("dropped_duplicate", INT32, "exact duplicate paragraphs dropped"),
 )
@@ -95,7 +100,12 @@ DOCUMENTS: Schema = (
 SENTENCES: Schema = (
     Column("sent_id", STRING, "`<doc_id>:<idx>`"),
     Column("doc_id", STRING, "document the sentence belongs to"),
-    Column("lang", STRING, "language of the document"),
+    Column(
+        "lang",
+        STRING,
+        "language of the sentence: its document's, or the build's other language in a "
+        "paragraph of `documents.foreign_paragraphs` (such sentences are never aligned)",
+    ),
     Column("para", INT32, "paragraph index within the document"),
     Column("idx", INT32, "sentence index within the document"),
     Column("text", STRING, "the sentence, equal to `document.text[start:end]`"),

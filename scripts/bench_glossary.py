@@ -81,7 +81,7 @@ def _prepare(docs: str, seed: int, folder: Path) -> dict[str, Any]:
     ingested = ingest.ingest(inputs, config.ingest)
     seconds["ingest"] = time.perf_counter() - started
     started = time.perf_counter()
-    sentences = segment.segment_documents(ingested.documents, config.segment)
+    sentences = segment.segment_documents(ingested.documents, config.segment, ingested.langs)
     seconds["segment"] = time.perf_counter() - started
     started = time.perf_counter()
     langs = ingested.langs

@@ -201,7 +201,7 @@ def run_alinea(
 
     ingested = ingest.ingest([folder], IngestConfig(langs=LANGS))
     lap("ingest")
-    sentences = segment.segment_documents(ingested.documents, SegmentConfig())
+    sentences = segment.segment_documents(ingested.documents, SegmentConfig(), ingested.langs)
     lap("segment")
     align = AlignConfig(mode=mode, encoder=encoder)  # type: ignore[arg-type]
     pairs = align_sentences(ingested.documents, sentences, ingested.langs, align)

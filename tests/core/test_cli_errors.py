@@ -227,3 +227,86 @@ def test_existing_foreign_folder_is_refused_unless_forced(tmp_path: Path) -> Non
         "word_alignments",
     ]  # fmt: skip
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ds"]
+
+
+# --- builds that cannot deliver what was asked, and outputs checked before any work (issue 13)
+
+
+def no_portuguese(root: Path) -> list[Path]:
+    return [write(root / "es1.txt", ES), write(root / "es2.txt", ES + " Y otra frase más.")]
+
+
+def one_word_documents(root: Path) -> list[Path]:
+    words = ["acordo", "cimeira", "tratado", "presidente", "acuerdo", "cumbre", "tratado", "ley"]
+    return [write(root / f"d{i}.txt", word) for i, word in enumerate(words)]
+
+
+def out_is_a_file(root: Path) -> list[Path]:
+    write(root.parent / "out", "not a folder")
+    return good_inputs(root)
+
+
+# case, inputs, extra options, exit code, the message after "error: " ({root}, {out})
+REFUSED_BUILDS: list[tuple[str, Callable[[Path], list[Path]], list[str], int, str]] = [
+    ("a language without documents", no_portuguese, ["--langs", "pt,es"], 1,
+     "no Portuguese (pt) document among the inputs (2 es, 0 skipped); "
+     "add Portuguese documents, or check --langs"),
+    ("no sentence pairs", one_word_documents, ["--langs", "pt,es", "--name", "ds"], 1,
+     "no sentence pairs: no pair of the 1 pt and 1 es sentences scored 0.22 or more; give "
+     "documents that report the same events (a few sentences each), or lower --threshold"),
+    ("--out is a file", out_is_a_file, ["--name", "ds"], 1,
+     "--out {out}: expected a folder, but it is a file; choose another --out"),
+    ("--out under a file", out_is_a_file, ["--name", "ds", "--out", "{out}/inside"], 1,
+     "--out {out}/inside: expected a folder, but it is under the file {out}; "
+     "choose another --out"),
+    ("the root as input, no --name", lambda root: [Path("/")], [], 2,
+     "cannot name the dataset after the input '/'; give --name NAME"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "make", "options", "code", "message"),
+    REFUSED_BUILDS,
+    ids=[c[0] for c in REFUSED_BUILDS],
+)
+def test_a_build_that_cannot_deliver_is_refused_in_one_line(
+    tmp_path: Path,
+    case: str,
+    make: Callable[[Path], list[Path]],
+    options: list[str],
+    code: int,
+    message: str,
+) -> None:
+    inputs = make(tmp_path / "in")
+    out = tmp_path / "out"
+    before = sorted(tmp_path.rglob("*"))
+    args = [o.format(out=out) for o in ["--out", str(out), *options]]
+    result = runner.invoke(app, ["build", *map(str, inputs), *args])
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    assert result.stderr == f"error: {message.format(root=tmp_path / 'in', out=out)}\n"
+    assert sorted(tmp_path.rglob("*")) == before, "a refused build must write nothing"
+
+
+@pytest.mark.parametrize(
+    ("given", "name"),
+    [
+        ("seeds", "seeds"),
+        ("news/000_a1.txt", "000_a1"),
+        ("Notícias de hoje (2024).md", "Noticias-de-hoje-2024"),
+        (".hidden.jsonl", "hidden"),
+        ("新闻.txt", None),
+    ],
+)
+def test_default_name_comes_from_the_first_input(
+    tmp_path: Path, given: str, name: str | None
+) -> None:
+    from alinea.errors import UsageError
+    from alinea.pipeline import default_name
+
+    path = tmp_path / given
+    if name is not None:
+        assert default_name(path) == name
+    else:
+        with pytest.raises(UsageError, match="cannot name the dataset after the input"):
+            default_name(path)
