@@ -6,12 +6,13 @@ becomes an :class:`~alinea.errors.InputError` that names the file and the fix.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from alinea.errors import (
     BinaryInputError,
@@ -27,6 +28,14 @@ SUFFIXES = (".txt", ".md", ".jsonl")
 _BINARY_PROBE = 8192
 CHUNK_BYTES = 1 << 20  # bytes read at a time by read_lines
 _CONTROL_CHARS = set(range(0, 32)) - {9, 10, 12, 13}
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_LANG_TAG = re.compile(r"([a-z]{2})(?:[-_][a-z]{4})?(?:[-_]([a-z]{2}|[0-9]{3}))?", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _MD_PREFIX = re.compile(r"^\s{0,3}(?:>\s?|[-*+]\s+|\d{1,3}[.)]\s+)+")
@@ -48,6 +57,7 @@ class RawDocument:
     lang: str | None = None
     dropped_blank: int = 0
     dropped_duplicate: int = 0
+    region: str | None = None
 
 
 def _check_size(path: Path, size: int, max_bytes: int) -> None:
@@ -65,43 +75,80 @@ def _looks_binary(probe: bytes) -> bool:
     return b"\x00" in probe or controls > len(probe) // 20
 
 
-def _binary_error(path: Path) -> BinaryInputError:
+def _binary_error(path: Path, probe: bytes) -> BinaryInputError:
+    for codec, half in (("utf-16le", probe[1::2]), ("utf-16be", probe[0::2])):
+        if len(half) > 1 and half.count(0) > len(half) * 0.9:  # ASCII text as UTF-16
+            return BinaryInputError(
+                path,
+                "file looks like UTF-16 without a byte-order mark",
+                f"convert it: `iconv -f {codec} -t utf-8`",
+            )
     return BinaryInputError(
         path, "file holds binary data, not text", "give .txt, .md or .jsonl files in UTF-8"
     )
 
 
-def _encoding_error(path: Path, data: bytes, err: UnicodeDecodeError, base: int) -> EncodingError:
-    """The error of an invalid byte at ``err.start`` of ``data``, which starts at file offset
-    ``base``."""
-    bad = data[err.start : err.end]
-    return EncodingError(
+def _nul_error(path: Path, offset: int) -> BinaryInputError:
+    return BinaryInputError(
         path,
-        f"not valid UTF-8 at byte {base + err.start} ({bad!r})",
-        "convert it, e.g. `iconv -f latin1 -t utf-8`",
+        f"NUL character at byte {offset}, which text never holds",
+        "remove it (`tr -d '\\000'`) or check that the file is text",
     )
 
 
+def _unreadable(path: Path, err: OSError) -> InputError:
+    return InputError(
+        path, f"cannot read the file ({err.strerror or err})", "make it readable or leave it out"
+    )
+
+
+def _encoding_error(
+    path: Path, err: UnicodeDecodeError, base: int, codec: str = "utf-8"
+) -> EncodingError:
+    """The error of an invalid byte at ``err.start`` of the bytes decoded, which start at file
+    offset ``base``."""
+    bad = err.object[err.start : err.end]
+    name = codec.upper().removesuffix("-LE").removesuffix("-BE")
+    return EncodingError(
+        path,
+        f"not valid {name} at byte {base + err.start} ({bad!r})",
+        "convert it, e.g. `iconv -f latin1 -t utf-8`" if name == "UTF-8" else "convert it to UTF-8",
+    )
+
+
+def _bom(head: bytes) -> tuple[str, int]:
+    """The encoding a file's first bytes announce, and the length of its byte-order mark
+    (UTF-8 and no mark when there is none)."""
+    for mark, codec in _BOMS:
+        if head.startswith(mark):
+            return codec, len(mark)
+    return "utf-8", 0
+
+
 def read_text(path: Path, max_bytes: int) -> tuple[str, bytes]:
-    """Read a UTF-8 text file (BOM tolerated) and return it NFC-normalised with its raw bytes.
+    """Read a text file and return its lines, each normalised (:func:`~alinea.text.normalise`),
+    joined by ``\\n``, with its raw bytes: UTF-8 (BOM tolerated), or UTF-16/UTF-32 announced by
+    a byte-order mark.
 
     For large inputs prefer :func:`read_lines`, which holds one chunk at a time.
 
     Raises:
-        InputTooLargeError, EmptyInputError, BinaryInputError, EncodingError.
+        InputTooLargeError, EmptyInputError, BinaryInputError (binary data, a NUL anywhere),
+        EncodingError, InputError (a file that cannot be read).
     """
-    _check_size(path, path.stat().st_size, max_bytes)
-    data = path.read_bytes()
-    if not data.strip():
-        raise EmptyInputError(path, "file is empty", "remove it or add text")
-    if _looks_binary(data[:_BINARY_PROBE]):
-        raise _binary_error(path)
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    try:
-        text = data[bom:].decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise _encoding_error(path, data[bom:], err, bom) from None
-    return normalise(text), data
+    digest = _Bytes()
+    lines = _split_lines(_decoded(path, max_bytes, digest, CHUNK_BYTES))
+    return "\n".join(map(normalise, lines)), bytes(digest.data)
+
+
+class _Bytes:
+    """A ``digest`` that keeps the bytes it is given."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def update(self, chunk: bytes) -> None:
+        self.data += chunk
 
 
 def _complete(data: bytes) -> int:
@@ -139,39 +186,90 @@ def read_lines(
 
 def _decoded(path: Path, max_bytes: int, digest: Any, chunk_bytes: int) -> Iterator[str]:
     """The text of a file, chunk by chunk, checked as :func:`read_text` checks it."""
-    size = path.stat().st_size
-    _check_size(path, size, max_bytes)
-    with path.open("rb") as handle:
-        # never more than the file holds: a read allocates its whole size first
-        chunk = handle.read(max(min(chunk_bytes, size), _BINARY_PROBE))
-        if not chunk.strip():  # blank so far: empty unless something follows
-            if not any(more.strip() for more in iter(lambda: handle.read(chunk_bytes), b"")):
-                raise EmptyInputError(path, "file is empty", "remove it or add text")
-            handle.seek(len(chunk))
-        if _looks_binary(chunk[:_BINARY_PROBE]):
-            raise _binary_error(path)
-        bom = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
-        offset = bom  # file offset of `pending`
-        pending = b""  # bytes after the last complete character
-        total = 0
-        while chunk:
-            total += len(chunk)
-            if total > size:
-                raise _changed(path)
-            if digest is not None:
-                digest.update(chunk)
-            data = pending + (chunk[bom:] if total == len(chunk) else chunk)
-            cut = _complete(data)
-            try:
-                yield data[:cut].decode("utf-8")
-            except UnicodeDecodeError as err:
-                raise _encoding_error(path, data, err, offset) from None
-            pending, offset = data[cut:], offset + cut
-            chunk = handle.read(min(chunk_bytes, size - total) if total < size else 1)
+    try:
+        size = path.stat().st_size
+        _check_size(path, size, max_bytes)
+        with path.open("rb") as handle:
+            yield from _decoded_from(path, handle, size, digest, chunk_bytes)
+    except OSError as err:  # unreadable (permissions), or a read that failed half-way
+        raise _unreadable(path, err) from None
+
+
+def _decoded_from(
+    path: Path, handle: BinaryIO, size: int, digest: Any, chunk_bytes: int
+) -> Iterator[str]:
+    # never more than the file holds: a read allocates its whole size first
+    chunk = handle.read(max(min(chunk_bytes, size), _BINARY_PROBE))
+    codec, bom = _bom(chunk)
+    if not chunk[bom:].strip():  # blank so far: empty unless something follows
+        if not any(more.strip() for more in iter(lambda: handle.read(chunk_bytes), b"")):
+            raise EmptyInputError(path, "file is empty", "remove it or add text")
+        handle.seek(len(chunk))
+    if codec != "utf-8":
+        yield from _decoded_wide(path, handle, chunk, codec, bom, size, digest, chunk_bytes)
+        return
+    if _looks_binary(chunk[:_BINARY_PROBE]):
+        raise _binary_error(path, chunk[:_BINARY_PROBE])
+    offset = bom  # file offset of `pending`
+    pending = b""  # bytes after the last complete character
+    total = 0
+    while chunk:
+        total += len(chunk)
+        if total > size:
+            raise _changed(path)
+        if digest is not None:
+            digest.update(chunk)
+        data = pending + (chunk[bom:] if total == len(chunk) else chunk)
+        if (nul := data.find(b"\x00")) >= 0:
+            raise _nul_error(path, offset + nul)
+        cut = _complete(data)
+        try:
+            yield data[:cut].decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise _encoding_error(path, err, offset) from None
+        pending, offset = data[cut:], offset + cut
+        chunk = handle.read(min(chunk_bytes, size - total) if total < size else 1)
     try:
         pending.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise _encoding_error(path, pending, err, offset) from None
+        raise _encoding_error(path, err, offset) from None
+    if total != size:
+        raise _changed(path)
+
+
+def _decoded_wide(
+    path: Path,
+    handle: BinaryIO,
+    chunk: bytes,
+    codec: str,
+    bom: int,
+    size: int,
+    digest: Any,
+    chunk_bytes: int,
+) -> Iterator[str]:
+    """The text of a UTF-16 or UTF-32 file (its byte-order mark read), chunk by chunk."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    offset = bom  # file offset of the first byte not yet decoded into text
+    total = 0
+    data = chunk[bom:]
+    while True:
+        total += len(chunk)
+        if total > size:
+            raise _changed(path)
+        if digest is not None and chunk:
+            digest.update(chunk)
+        try:
+            text = decoder.decode(data, final=not chunk)
+        except UnicodeDecodeError as err:
+            raise _encoding_error(path, err, offset, codec) from None
+        if (nul := text.find("\x00")) >= 0:
+            raise _nul_error(path, offset + len(text[:nul].encode(codec)))
+        offset += len(text.encode(codec))
+        yield text
+        if not chunk:
+            break
+        chunk = handle.read(min(chunk_bytes, size - total) if total < size else 1)
+        data = chunk
     if total != size:
         raise _changed(path)
 
@@ -260,15 +358,63 @@ def parse_lines(
     return RawDocument(doc_id, source, paragraphs, title, None, None, None, blank, duplicate)
 
 
+def _type_name(value: object) -> str:
+    """JSON's name for the type of a decoded value, for messages."""
+    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    names |= {list: "a list", dict: "an object", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
 def _optional_str(record: dict[str, object], key: str, path: Path, lineno: int) -> str | None:
     value = record.get(key)
     if value is None:
         return None
-    if not isinstance(value, str | int):
+    if isinstance(value, bool) or not isinstance(value, str | int):
         raise InputFormatError(
-            path, f"line {lineno}: `{key}` must be a string, found {type(value).__name__}"
+            path, f"line {lineno}: `{key}` must be a string, found {_type_name(value)}"
         )
-    return str(value).strip() or None
+    return normalise(str(value)).strip() or None
+
+
+def _lang(record: dict[str, object], path: Path, lineno: int) -> tuple[str | None, str | None]:
+    """The language declared by ``lang`` and its region (``pt-BR`` and ``pt_BR``: ``pt``,
+    ``BR``; ``es-419``: ``es``, ``419``; a script subtag is ignored)."""
+    value = record.get("lang")
+    if value is None:
+        return None, None
+    if not isinstance(value, str):
+        raise InputFormatError(
+            path,
+            f"line {lineno}: `lang` must be a string, found {_type_name(value)}",
+            'write a language code such as "pt" or "pt-BR"',
+        )
+    from alinea.langid import known_codes  # langid reads RawDocument: imported on use
+
+    tag = _LANG_TAG.fullmatch(value.strip())
+    if tag is None or tag.group(1).lower() not in known_codes():
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise InputFormatError(
+            path,
+            f"line {lineno}: `lang` {shown!r} is not a language code alinea knows",
+            'use ISO 639-1 codes such as "pt" or "es", a region may follow ("pt-BR")',
+        )
+    region = tag.group(2)
+    return tag.group(1).lower(), region.upper() if region else None
+
+
+def _text(record: dict[str, object], path: Path, lineno: int) -> str:
+    """The ``text`` of a record, normalised as every input is."""
+    hint = 'each line needs {"text": "..."}'
+    if "text" not in record:
+        raise InputFormatError(path, f"line {lineno}: missing `text`", hint)
+    body = record["text"]
+    if not isinstance(body, str):
+        found = _type_name(body)
+        raise InputFormatError(path, f"line {lineno}: `text` must be a string, found {found}", hint)
+    body = normalise(body)
+    if not body.strip():
+        raise InputFormatError(path, f"line {lineno}: `text` is empty", hint)
+    return body
 
 
 def parse_jsonl(
@@ -276,10 +422,12 @@ def parse_jsonl(
 ) -> Iterator[RawDocument]:
     """The documents of a ``.jsonl`` file (its text, or its lines as :func:`read_lines` yields
     them), one at a time: one JSON object per line with ``text`` (required) and optional
-    ``id``, ``lang``, ``title``, ``url``, ``date``.
+    ``id``, ``lang``, ``title``, ``url``, ``date``. ``lang`` is a language code lingua knows,
+    a region may follow (``pt-BR``: language ``pt``, region ``BR``).
 
     Raises:
-        InputFormatError: a line that is not a JSON object or has no usable ``text``.
+        InputFormatError: a line that is not a JSON object, has no ``text`` string, or a
+            ``lang`` that is not a known language code.
         EmptyInputError: no JSON line at all (once every line is read).
     """
     found = False
@@ -294,11 +442,8 @@ def parse_jsonl(
             ) from None
         if not isinstance(record, dict):
             raise InputFormatError(path, f"line {lineno}: expected a JSON object")
-        body = record.get("text")
-        if not isinstance(body, str) or not body.strip():
-            raise InputFormatError(
-                path, f"line {lineno}: missing `text`", 'each line needs {"text": "..."}'
-            )
+        body = _text(record, path, lineno)
+        lang, region = _lang(record, path, lineno)
         doc_id = _optional_str(record, "id", path, lineno) or f"{stem}-{lineno}"
         paragraphs, blank, duplicate = keep_paragraphs(body.splitlines())
         found = True
@@ -309,9 +454,10 @@ def parse_jsonl(
             title=_optional_str(record, "title", path, lineno),
             url=_optional_str(record, "url", path, lineno),
             date=_optional_str(record, "date", path, lineno),
-            lang=_optional_str(record, "lang", path, lineno),
+            lang=lang,
             dropped_blank=blank,
             dropped_duplicate=duplicate,
+            region=region,
         )
     if not found:
         raise EmptyInputError(path, "no JSON lines", "remove it or add documents")
