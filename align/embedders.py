@@ -94,6 +94,13 @@ class SentenceTransformerEncoder:
     """A local sentence-transformers model, by path or by a name already in the local cache."""
 
     def __init__(self, name_or_path: str) -> None:
+        if name_or_path.startswith(("/", "./", "../", "~")) and not (
+            Path(name_or_path).expanduser().is_dir()
+        ):
+            raise ModelNotAvailableError(
+                f"sentence-transformers model {name_or_path!r} is not available locally "
+                "(no such folder): give the folder of a saved model"
+            )
         hub_offline()
         try:
             from sentence_transformers import SentenceTransformer
@@ -103,13 +110,6 @@ class SentenceTransformerEncoder:
                 "pip install sentence-transformers (and torch==2.13.0 first)"
             ) from err
         self.method_id = encoder_method_id(f"st:{name_or_path}")
-        if name_or_path.startswith(("/", "./", "../", "~")) and not (
-            Path(name_or_path).expanduser().is_dir()
-        ):
-            raise ModelNotAvailableError(
-                f"sentence-transformers model {name_or_path!r}: no such folder; "
-                "give the folder of a saved model"
-            )
         st_logger = logging.getLogger("sentence_transformers")
         level = st_logger.level
         st_logger.setLevel(logging.ERROR)  # its warnings name the Hub, which alinea never asks

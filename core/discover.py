@@ -98,8 +98,12 @@ def _link_problem(path: Path) -> str | None:
 def _kind(path: Path) -> str:
     """What a path that is neither a file nor a folder is, for messages."""
     mode = path.stat().st_mode
-    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"))
-    kinds += ((stat.S_ISBLK, "a device"),)
+    kinds = (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    )
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
