@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,6 +94,13 @@ class SentenceTransformerEncoder:
     """A local sentence-transformers model, by path or by a name already in the local cache."""
 
     def __init__(self, name_or_path: str) -> None:
+        if name_or_path.startswith(("/", "./", "../", "~")) and not (
+            Path(name_or_path).expanduser().is_dir()
+        ):
+            raise ModelNotAvailableError(
+                f"sentence-transformers model {name_or_path!r} is not available locally "
+                "(no such folder): give the folder of a saved model"
+            )
         hub_offline()
         try:
             from sentence_transformers import SentenceTransformer
@@ -102,6 +110,9 @@ class SentenceTransformerEncoder:
                 "pip install sentence-transformers (and torch==2.13.0 first)"
             ) from err
         self.method_id = encoder_method_id(f"st:{name_or_path}")
+        st_logger = logging.getLogger("sentence_transformers")
+        level = st_logger.level
+        st_logger.setLevel(logging.ERROR)  # its warnings name the Hub, which alinea never asks
         try:
             self._model = SentenceTransformer(name_or_path, device="cpu")
         except (OSError, ValueError) as err:
@@ -110,6 +121,8 @@ class SentenceTransformerEncoder:
                 "(alinea never downloads models): give the path of a saved model, or save it "
                 "once with SentenceTransformer(name).save(path) on a machine with network"
             ) from err
+        finally:
+            st_logger.setLevel(level)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from alinea import cli_align, cli_build, cli_cache, cli_glossary, cli_report, cli_words
 from alinea._version import __version__
-from alinea.cli_common import stderr
+from alinea.cli_common import print_error
 
 
 class _Commands(TyperGroup):
@@ -46,7 +46,7 @@ class _Commands(TyperGroup):
         except click.UsageError as err:
             where = f" (see `{err.ctx.command_path} --help`)" if err.ctx else ""
             message = " ".join(err.format_message().split())
-            stderr().print(f"[bold red]error:[/] {message}{where}", highlight=False, soft_wrap=True)
+            print_error(f"{message}{where}")
             code = err.exit_code
         except click.ClickException as err:
             err.show()

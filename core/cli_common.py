@@ -65,12 +65,18 @@ def stderr() -> Any:
     return Console(stderr=True)
 
 
+def print_error(message: str) -> None:
+    """Print ``error: message`` on one line of stderr, the message as plain text (a path, a
+    query or an option may hold ``[brackets]``, which rich would read as markup)."""
+    from rich.text import Text
+
+    line = Text("error:", style="bold red") + Text(" " + message)
+    stderr().print(line, highlight=False, soft_wrap=True)
+
+
 def fail(err: AlineaError) -> typer.Exit:
     """Report an expected failure on one line of stderr and give its exit code."""
-    from rich.markup import escape
-
-    message = f"[bold red]error:[/] {escape(str(err))}"  # a path or option may hold [brackets]
-    stderr().print(message, markup=True, highlight=False, soft_wrap=True)
+    print_error(str(err))
     return typer.Exit(err.exit_code)
 
 

@@ -1,7 +1,8 @@
 """Read input files safely and parse each supported format into raw documents.
 
 Every problem a user can cause (missing, empty, binary, wrongly encoded, malformed, too large)
-becomes an :class:`~alinea.errors.InputError` that names the file and the fix.
+becomes an :class:`~alinea.errors.InputError` that names the file and the fix: the bytes are
+decoded by :mod:`alinea.decode` (whose readers this module re-exports), the formats parsed here.
 """
 
 from __future__ import annotations
@@ -11,22 +12,24 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from alinea.errors import (
-    BinaryInputError,
-    EmptyInputError,
-    EncodingError,
-    InputError,
-    InputFormatError,
-    InputTooLargeError,
-)
+from alinea.decode import CHUNK_BYTES, read_lines, read_text
+from alinea.errors import EmptyInputError, InputFormatError
 from alinea.text import normalise, squeeze
 
+__all__ = [
+    "CHUNK_BYTES",
+    "SUFFIXES",
+    "RawDocument",
+    "keep_paragraphs",
+    "parse_jsonl",
+    "parse_lines",
+    "read_lines",
+    "read_text",
+]
+
 SUFFIXES = (".txt", ".md", ".jsonl")
-_BINARY_PROBE = 8192
-CHUNK_BYTES = 1 << 20  # bytes read at a time by read_lines
-_CONTROL_CHARS = set(range(0, 32)) - {9, 10, 12, 13}
+_LANG_TAG = re.compile(r"([a-z]{2})(?:[-_][a-z]{4})?(?:[-_]([a-z]{2}|[0-9]{3}))?", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _MD_PREFIX = re.compile(r"^\s{0,3}(?:>\s?|[-*+]\s+|\d{1,3}[.)]\s+)+")
@@ -48,162 +51,7 @@ class RawDocument:
     lang: str | None = None
     dropped_blank: int = 0
     dropped_duplicate: int = 0
-
-
-def _check_size(path: Path, size: int, max_bytes: int) -> None:
-    if size > max_bytes:
-        raise InputTooLargeError(
-            path,
-            f"file is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit",
-            "split it into smaller files or raise --max-file-mb",
-        )
-
-
-def _looks_binary(probe: bytes) -> bool:
-    """Whether the first bytes of a file hold a NUL or more than 5% control characters."""
-    controls = sum(byte in _CONTROL_CHARS for byte in probe)
-    return b"\x00" in probe or controls > len(probe) // 20
-
-
-def _binary_error(path: Path) -> BinaryInputError:
-    return BinaryInputError(
-        path, "file holds binary data, not text", "give .txt, .md or .jsonl files in UTF-8"
-    )
-
-
-def _encoding_error(path: Path, data: bytes, err: UnicodeDecodeError, base: int) -> EncodingError:
-    """The error of an invalid byte at ``err.start`` of ``data``, which starts at file offset
-    ``base``."""
-    bad = data[err.start : err.end]
-    return EncodingError(
-        path,
-        f"not valid UTF-8 at byte {base + err.start} ({bad!r})",
-        "convert it, e.g. `iconv -f latin1 -t utf-8`",
-    )
-
-
-def read_text(path: Path, max_bytes: int) -> tuple[str, bytes]:
-    """Read a UTF-8 text file (BOM tolerated) and return it NFC-normalised with its raw bytes.
-
-    For large inputs prefer :func:`read_lines`, which holds one chunk at a time.
-
-    Raises:
-        InputTooLargeError, EmptyInputError, BinaryInputError, EncodingError.
-    """
-    _check_size(path, path.stat().st_size, max_bytes)
-    data = path.read_bytes()
-    if not data.strip():
-        raise EmptyInputError(path, "file is empty", "remove it or add text")
-    if _looks_binary(data[:_BINARY_PROBE]):
-        raise _binary_error(path)
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    try:
-        text = data[bom:].decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise _encoding_error(path, data[bom:], err, bom) from None
-    return normalise(text), data
-
-
-def _complete(data: bytes) -> int:
-    """Length of the longest prefix of ``data`` that does not end inside a UTF-8 sequence."""
-    for back in range(1, min(4, len(data)) + 1):
-        byte = data[-back]
-        if byte < 0x80:  # ASCII: complete
-            return len(data) - back + 1
-        if byte >= 0xC0:  # a lead byte: complete when its sequence fits
-            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
-            return len(data) if need <= back else len(data) - back
-    return len(data)  # only continuation bytes: let the decoder report them
-
-
-def read_lines(
-    path: Path, max_bytes: int, digest: Any = None, chunk_bytes: int = CHUNK_BYTES
-) -> Iterator[str]:
-    """The lines of a UTF-8 text file (BOM tolerated), each NFC-normalised, read one chunk at a
-    time: the lines of ``read_text(path, max_bytes)[0].splitlines()``, with the same errors,
-    but never the whole file in memory.
-
-    Args:
-        path: the file.
-        max_bytes: a larger file is refused before anything is read.
-        digest: a ``hashlib`` object, updated with every byte of the file (BOM included).
-        chunk_bytes: bytes read at a time.
-
-    Raises:
-        InputTooLargeError, EmptyInputError, BinaryInputError, EncodingError (an encoding error
-        is raised when the reader reaches it: the lines before it have been yielded).
-    """
-    for line in _split_lines(_decoded(path, max_bytes, digest, chunk_bytes)):
-        yield normalise(line)
-
-
-def _decoded(path: Path, max_bytes: int, digest: Any, chunk_bytes: int) -> Iterator[str]:
-    """The text of a file, chunk by chunk, checked as :func:`read_text` checks it."""
-    size = path.stat().st_size
-    _check_size(path, size, max_bytes)
-    with path.open("rb") as handle:
-        # never more than the file holds: a read allocates its whole size first
-        chunk = handle.read(max(min(chunk_bytes, size), _BINARY_PROBE))
-        if not chunk.strip():  # blank so far: empty unless something follows
-            if not any(more.strip() for more in iter(lambda: handle.read(chunk_bytes), b"")):
-                raise EmptyInputError(path, "file is empty", "remove it or add text")
-            handle.seek(len(chunk))
-        if _looks_binary(chunk[:_BINARY_PROBE]):
-            raise _binary_error(path)
-        bom = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
-        offset = bom  # file offset of `pending`
-        pending = b""  # bytes after the last complete character
-        total = 0
-        while chunk:
-            total += len(chunk)
-            if total > size:
-                raise _changed(path)
-            if digest is not None:
-                digest.update(chunk)
-            data = pending + (chunk[bom:] if total == len(chunk) else chunk)
-            cut = _complete(data)
-            try:
-                yield data[:cut].decode("utf-8")
-            except UnicodeDecodeError as err:
-                raise _encoding_error(path, data, err, offset) from None
-            pending, offset = data[cut:], offset + cut
-            chunk = handle.read(min(chunk_bytes, size - total) if total < size else 1)
-    try:
-        pending.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise _encoding_error(path, pending, err, offset) from None
-    if total != size:
-        raise _changed(path)
-
-
-def _changed(path: Path) -> InputError:
-    return InputError(path, "file changed while it was read", "read it when it is complete")
-
-
-def _split_lines(chunks: Iterable[str]) -> Iterator[str]:
-    """``"".join(chunks).splitlines()``, one line at a time (a line may span chunks)."""
-    parts: list[str] = []  # the line so far, no line break seen yet
-    after_cr = False  # the last line ended with "\r": a "\n" starting the next chunk ends it too
-    for text in chunks:
-        if not text:
-            continue
-        if after_cr and text[0] == "\n":
-            text = text[1:]
-        after_cr = False
-        pieces = text.splitlines(keepends=True)
-        for k, piece in enumerate(pieces):
-            line = piece.splitlines()[0]
-            if line == piece and k == len(pieces) - 1:  # no line break: goes on
-                parts.append(piece)
-                after_cr = False
-                break
-            if parts:
-                line = "".join(parts) + line
-                parts = []
-            yield line
-            after_cr = piece.endswith("\r")
-    if parts:
-        yield "".join(parts)
+    region: str | None = None
 
 
 def keep_paragraphs(lines: Iterable[str]) -> tuple[list[str], int, int]:
@@ -260,15 +108,63 @@ def parse_lines(
     return RawDocument(doc_id, source, paragraphs, title, None, None, None, blank, duplicate)
 
 
+def _type_name(value: object) -> str:
+    """JSON's name for the type of a decoded value, for messages."""
+    names = {str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    names |= {list: "a list", dict: "an object", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
 def _optional_str(record: dict[str, object], key: str, path: Path, lineno: int) -> str | None:
     value = record.get(key)
     if value is None:
         return None
-    if not isinstance(value, str | int):
+    if isinstance(value, bool) or not isinstance(value, str | int):
         raise InputFormatError(
-            path, f"line {lineno}: `{key}` must be a string, found {type(value).__name__}"
+            path, f"line {lineno}: `{key}` must be a string, found {_type_name(value)}"
         )
-    return str(value).strip() or None
+    return normalise(str(value)).strip() or None
+
+
+def _lang(record: dict[str, object], path: Path, lineno: int) -> tuple[str | None, str | None]:
+    """The language declared by ``lang`` and its region (``pt-BR`` and ``pt_BR``: ``pt``,
+    ``BR``; ``es-419``: ``es``, ``419``; a script subtag is ignored)."""
+    value = record.get("lang")
+    if value is None:
+        return None, None
+    if not isinstance(value, str):
+        raise InputFormatError(
+            path,
+            f"line {lineno}: `lang` must be a string, found {_type_name(value)}",
+            'write a language code such as "pt" or "pt-BR"',
+        )
+    from alinea.langid import known_codes  # langid reads RawDocument: imported on use
+
+    tag = _LANG_TAG.fullmatch(value.strip())
+    if tag is None or tag.group(1).lower() not in known_codes():
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise InputFormatError(
+            path,
+            f"line {lineno}: `lang` {shown!r} is not a language code alinea knows",
+            'use ISO 639-1 codes such as "pt" or "es", a region may follow ("pt-BR")',
+        )
+    region = tag.group(2)
+    return tag.group(1).lower(), region.upper() if region else None
+
+
+def _text(record: dict[str, object], path: Path, lineno: int) -> str:
+    """The ``text`` of a record, normalised as every input is."""
+    hint = 'each line needs {"text": "..."}'
+    if "text" not in record:
+        raise InputFormatError(path, f"line {lineno}: missing `text`", hint)
+    body = record["text"]
+    if not isinstance(body, str):
+        found = _type_name(body)
+        raise InputFormatError(path, f"line {lineno}: `text` must be a string, found {found}", hint)
+    body = normalise(body)
+    if not body.strip():
+        raise InputFormatError(path, f"line {lineno}: `text` is empty", hint)
+    return body
 
 
 def parse_jsonl(
@@ -276,10 +172,12 @@ def parse_jsonl(
 ) -> Iterator[RawDocument]:
     """The documents of a ``.jsonl`` file (its text, or its lines as :func:`read_lines` yields
     them), one at a time: one JSON object per line with ``text`` (required) and optional
-    ``id``, ``lang``, ``title``, ``url``, ``date``.
+    ``id``, ``lang``, ``title``, ``url``, ``date``. ``lang`` is a language code lingua knows,
+    a region may follow (``pt-BR``: language ``pt``, region ``BR``).
 
     Raises:
-        InputFormatError: a line that is not a JSON object or has no usable ``text``.
+        InputFormatError: a line that is not a JSON object, has no ``text`` string, or a
+            ``lang`` that is not a known language code.
         EmptyInputError: no JSON line at all (once every line is read).
     """
     found = False
@@ -294,11 +192,8 @@ def parse_jsonl(
             ) from None
         if not isinstance(record, dict):
             raise InputFormatError(path, f"line {lineno}: expected a JSON object")
-        body = record.get("text")
-        if not isinstance(body, str) or not body.strip():
-            raise InputFormatError(
-                path, f"line {lineno}: missing `text`", 'each line needs {"text": "..."}'
-            )
+        body = _text(record, path, lineno)
+        lang, region = _lang(record, path, lineno)
         doc_id = _optional_str(record, "id", path, lineno) or f"{stem}-{lineno}"
         paragraphs, blank, duplicate = keep_paragraphs(body.splitlines())
         found = True
@@ -309,9 +204,10 @@ def parse_jsonl(
             title=_optional_str(record, "title", path, lineno),
             url=_optional_str(record, "url", path, lineno),
             date=_optional_str(record, "date", path, lineno),
-            lang=_optional_str(record, "lang", path, lineno),
+            lang=lang,
             dropped_blank=blank,
             dropped_duplicate=duplicate,
+            region=region,
         )
     if not found:
         raise EmptyInputError(path, "no JSON lines", "remove it or add documents")

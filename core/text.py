@@ -4,7 +4,9 @@ Every stage that compares text goes through these functions, so a paragraph, a s
 glossary form and a lookup query are normalised and folded the same way:
 
 - :func:`normalise` is what the reader applies to every input (NFC, as composed text is what
-  users type and search for);
+  users type and search for), with the characters XML 1.0 forbids removed (C0 controls but tab,
+  line feed and carriage return, the noncharacters U+FFFE and U+FFFF, lone surrogates), so no
+  stored text and no export (TMX, TBX) ever holds one; :func:`xml_safe` is that removal alone;
 - :func:`squeeze` collapses runs of whitespace (a paragraph is one line of single spaces);
 - :func:`fold` is the comparison key: case-folded, canonically decomposed, combining marks
   dropped and recomposed (``Ação`` -> ``acao``); compatibility characters keep their meaning
@@ -19,11 +21,20 @@ import re
 import unicodedata
 
 _TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+# what XML 1.0 does not allow in a document (section 2.2), tab, LF and CR excepted
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (removed: a control character inside a
+    word is noise, and a space would split the word)."""
+    return _NOT_XML.sub("", text)
 
 
 def normalise(text: str) -> str:
-    """Unicode NFC form of ``text`` (the form every input is read in)."""
-    return unicodedata.normalize("NFC", text)
+    """Unicode NFC form of ``text`` without the characters XML 1.0 forbids (the form every
+    input is read in)."""
+    return unicodedata.normalize("NFC", xml_safe(text))
 
 
 def squeeze(text: str) -> str:

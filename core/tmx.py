@@ -4,7 +4,9 @@ Written with the standard library's XML writer (escaping handled there): a heade
 attribute TMX 1.4 requires, one ``tu`` per pair with its id, properties (score, bead kind, method,
 documents and sentence ids) before the two ``tuv`` elements, as the DTD orders them. ``srclang``
 and each ``tuv``'s ``xml:lang`` are the locales given to the build (default: the language codes);
-the ``x-alinea-*`` properties name the dataset's columns, so they keep the plain codes.
+the ``x-alinea-*`` properties name the dataset's columns, so they keep the plain codes. Text is
+read without the characters XML 1.0 forbids (:func:`alinea.text.normalise`); the writer removes
+them again (:func:`alinea.text.xml_safe`), so a frame from elsewhere still gives well-formed XML.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from pathlib import Path
 import polars as pl
 
 from alinea._version import __version__
+from alinea.text import xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _prop(parent: ET.Element, kind: str, value: str) -> None:
-    ET.SubElement(parent, "prop", {"type": kind}).text = value
+    ET.SubElement(parent, "prop", {"type": xml_safe(kind)}).text = xml_safe(value)
 
 
 def tmx_tree(
@@ -50,7 +53,7 @@ def tmx_tree(
     _prop(header, "x-alinea-signature", signature)
     body = ET.SubElement(root, "body")
     for row in pairs.iter_rows(named=True):
-        unit = ET.SubElement(body, "tu", {"tuid": row["pair_id"]})
+        unit = ET.SubElement(body, "tu", {"tuid": xml_safe(row["pair_id"])})
         _prop(unit, "x-alinea-score", f"{row['score']:.4f}")
         _prop(unit, "x-alinea-kind", row["kind"])
         _prop(unit, "x-alinea-method", row["method"])
@@ -59,7 +62,7 @@ def tmx_tree(
             _prop(unit, f"x-alinea-sentences-{lang}", " ".join(row[f"{lang}_sent_ids"]))
         for lang in (l1, l2):
             variant = ET.SubElement(unit, "tuv", {XML_LANG: labels[lang]})
-            ET.SubElement(variant, "seg").text = row["translation"][lang]
+            ET.SubElement(variant, "seg").text = xml_safe(row["translation"][lang])
     ET.indent(root, space=" ")
     return ET.ElementTree(root)
 

@@ -130,7 +130,8 @@ def search(dataset: Dataset, query: str, limit: int) -> list[Hit]:
         if index not in best or score > best[index][0]:
             best[index] = (score, form, lang)
     if not best:
-        raise NoMatchError(f"no entry matches {query!r}; try another spelling or a shorter query")
+        shown = query if len(query) <= 60 else f"{query[:60]}…"  # a pasted page is not echoed
+        raise NoMatchError(f"no entry matches {shown!r}; try another spelling or a shorter query")
 
     def rank(index: int) -> tuple[float, int, str]:
         entry = entries[index]

@@ -4,6 +4,7 @@ traceback, and no output folder left behind."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,6 +77,35 @@ def duplicate_ids(root: Path) -> list[Path]:
     return [*good_inputs(root), write(root / "other" / "pt.txt", PT + " Outra.")]
 
 
+def symlink_loop(root: Path) -> list[Path]:
+    good = good_inputs(root)
+    (root / "loop.txt").symlink_to("loop.txt")
+    return [root / "loop.txt", *good]
+
+
+def fifo_named(root: Path) -> list[Path]:
+    good = good_inputs(root)
+    os.mkfifo(root / "pipe.txt")
+    return [*good, root / "pipe.txt"]
+
+
+def utf16_without_bom(root: Path) -> list[Path]:
+    return [*good_inputs(root), write(root / "wide.txt", (PT + "\n").encode("utf-16-le"))]
+
+
+def late_nul(root: Path) -> list[Path]:
+    text = (ES + "\n") * 100 + "a\x00b\n"  # the NUL after the first 8 KiB
+    return [*good_inputs(root), write(root / "nul.txt", text)]
+
+
+def jsonl_line(record: dict[str, object]) -> Callable[[Path], list[Path]]:
+    def make(root: Path) -> list[Path]:
+        lines = json.dumps({"text": ES}) + "\n" + json.dumps(record) + "\n"
+        return [*good_inputs(root), write(root / "news.jsonl", lines)]
+
+    return make
+
+
 # case, inputs, exit code, the message on stderr after "error: " ({root}: the inputs' folder)
 BAD_INPUTS: list[tuple[str, Callable[[Path], list[Path]], int, str]] = [
     ("missing path", missing, 1, "{root}/nowhere.txt: no such file or directory; check the path"),
@@ -100,6 +130,30 @@ BAD_INPUTS: list[tuple[str, Callable[[Path], list[Path]], int, str]] = [
     ("duplicate ids", duplicate_ids, 1,
      "{root}/other/pt.txt: document id 'pt' also used by pt.txt; "
      "give every document a unique id (file name or `id`)"),
+    ("symlink loop", symlink_loop, 1, "{root}/loop.txt: symbolic link loop; check the path"),
+    ("FIFO named", fifo_named, 1,
+     "{root}/pipe.txt: is a FIFO, not a file; give .txt, .md, .jsonl files or folders"),
+    ("UTF-16 without BOM", utf16_without_bom, 1,
+     "{root}/wide.txt: file looks like UTF-16 without a byte-order mark; "
+     "convert it: `iconv -f utf-16le -t utf-8`"),
+    ("NUL after 8 KiB", late_nul, 1,
+     "{root}/nul.txt: NUL character at byte 9401, which text never holds; "
+     "remove it (`tr -d '\\000'`) or check that the file is text"),
+    ("jsonl lang unknown", jsonl_line({"text": PT, "lang": "xx"}), 1,
+     "{root}/news.jsonl: line 2: `lang` 'xx' is not a language code alinea knows; "
+     'use ISO 639-1 codes such as "pt" or "es", a region may follow ("pt-BR")'),
+    ("jsonl lang a number", jsonl_line({"text": PT, "lang": 123}), 1,
+     "{root}/news.jsonl: line 2: `lang` must be a string, found a number; "
+     'write a language code such as "pt" or "pt-BR"'),
+    ("jsonl text a number", jsonl_line({"text": 5}), 1,
+     '{root}/news.jsonl: line 2: `text` must be a string, found a number; '
+     'each line needs {{"text": "..."}}'),
+    ("jsonl text null", jsonl_line({"text": None}), 1,
+     '{root}/news.jsonl: line 2: `text` must be a string, found null; '
+     'each line needs {{"text": "..."}}'),
+    ("jsonl text a list", jsonl_line({"text": [PT]}), 1,
+     '{root}/news.jsonl: line 2: `text` must be a string, found a list; '
+     'each line needs {{"text": "..."}}'),
 ]  # fmt: skip
 
 
@@ -116,6 +170,42 @@ def test_bad_input_is_one_clear_line(
     assert result.stdout == ""
     assert result.stderr == f"error: {message.format(root=tmp_path / 'in')}\n"
     assert not out.exists(), "a failed build must leave no output folder"
+
+
+# other commands: args ({root}: a scratch folder, {ds}: the committed dataset), exit code, message
+OTHER_COMMANDS: list[tuple[str, list[str], int, str]] = [
+    ("lookup markup", ["lookup", "[/]", "--dataset", "{ds}"], 1,
+     "no entry matches '[/]'; try another spelling or a shorter query"),
+    ("lookup long query", ["lookup", "q" * 10_000, "--dataset", "{ds}"], 1,
+     f"no entry matches '{'q' * 60}…'; try another spelling or a shorter query"),
+    ("wordalign markup path", ["wordalign", "{root}/x[/i]/no.txt", "--src-lang", "pt",
+     "--tgt-lang", "es"], 1, "{root}/x[/i]/no.txt: no such file; check the path"),
+    ("align a folder", ["align", "{root}", "{root}", "--src-lang", "pt", "--tgt-lang", "es"], 1,
+     "{root}: is a directory; give a file (build reads directories)"),
+    ("click error markup", ["build", "--[/]"], 2,
+     "No such option: --[/] (see `alinea build --help`)"),
+    ("st: path missing", ["build", "{root}", "--out", "{root}/out", "--encoder",
+     "st:/nonexistent"], 1,
+     "sentence-transformers model '/nonexistent' is not available locally (no such folder): "
+     "give the folder of a saved model"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "args", "code", "message"), OTHER_COMMANDS, ids=[c[0] for c in OTHER_COMMANDS]
+)
+def test_other_commands_print_one_plain_line(
+    tmp_path: Path, case: str, args: list[str], code: int, message: str
+) -> None:
+    from tests.conftest import COMMITTED_DATASET
+
+    good_inputs(tmp_path)
+    names = {"root": tmp_path, "ds": COMMITTED_DATASET}
+    result = runner.invoke(app, [arg.format(**names) for arg in args])
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    assert result.stderr == f"error: {message.format(**names)}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["es.txt", "pt.txt"]
 
 
 def test_document_in_unexpected_language_is_skipped_and_reported(tmp_path: Path) -> None:

@@ -146,3 +146,9 @@ def test_build_writes_the_locales_into_every_export_and_the_card(
     signature = parse_signature(front["alinea_signature"])
     assert (signature["langs"], signature["exports.locales"]) == ("pt,es", "es=es-AR,pt=pt-BR")
     assert front["alinea_signature"] in (exports / "glossary.pt-es.tbx").read_text("utf-8")
+
+
+def test_a_region_the_documents_declare_names_the_language_unless_a_locale_is_given() -> None:
+    regions = {"pt": "BR", "es": "419"}
+    assert ExportConfig().tags(("pt", "es"), regions) == ("pt-BR", "es-419")
+    assert ExportConfig((("pt", "pt-PT"),)).tags(("pt", "es"), regions) == ("pt-PT", "es-419")

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import re
 from pathlib import Path
 
 import pytest
 
 from alinea import ingest as ingest_module
 from alinea.errors import (
+    AlineaError,
     BinaryInputError,
     EmptyInputError,
     EncodingError,
     InputError,
+    InputFormatError,
     InputTooLargeError,
 )
 from alinea.ingest import IngestConfig, ingest
@@ -170,3 +175,96 @@ def test_rows_in_batches_give_the_same_documents(
     assert batched.documents.equals(whole.documents)
     assert batched.documents.n_chunks() == 1
     assert batched.input_digest == whole.input_digest
+
+
+TEXT = "Ação e reação\nsegunda linha\r\nterceira\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-32"])
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 20])
+def test_utf16_and_utf32_with_a_bom_read_as_utf8(tmp_path: Path, encoding: str, chunk: int) -> None:
+    path = tmp_path / "in.txt"
+    path.write_bytes(TEXT.encode(encoding))
+    digest = hashlib.sha256()
+    assert list(read_lines(path, 1 << 20, digest, chunk_bytes=chunk)) == TEXT.splitlines()
+    assert digest.hexdigest() == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert read_text(path, 1 << 20)[0].splitlines() == TEXT.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"a\n" * 5000 + b"b\x00c", "NUL character at byte 10001"),
+        ("ab\x00".encode("utf-16"), "NUL character at byte 6"),
+        ("ab".encode("utf-16") + b"\x00\xd8", "not valid UTF-16 at byte 6"),
+        ("texto".encode("utf-16-le"), "looks like UTF-16 without a byte-order mark"),
+    ],
+)
+def test_nul_anywhere_and_bad_wide_text_are_errors(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    path = tmp_path / "in.txt"
+    path.write_bytes(data)
+    for chunk in (2, 1 << 20):
+        with pytest.raises(AlineaError, match=re.escape(message)):
+            list(read_lines(path, 1 << 20, chunk_bytes=chunk))
+
+
+def test_control_characters_are_removed_as_read(tmp_path: Path) -> None:
+    path = tmp_path / "in.txt"
+    path.write_bytes(f"{PT}\nm\x01útua\x1b[31m\tfim\x7f\n".encode())  # controls under 5%
+    assert list(read_lines(path, 1 << 20)) == [PT, "mútua[31m\tfim\x7f"]
+    (document,) = parse_jsonl('{"text": "a\\u0001b", "title": "t\\u001bx"}', path, "n", "n")
+    assert (document.paragraphs, document.title) == (["ab"], "tx")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("pt", ("pt", None)),
+        ("PT", ("pt", None)),
+        ("pt-BR", ("pt", "BR")),
+        ("pt_br", ("pt", "BR")),
+        ("es-419", ("es", "419")),
+        ("sr-Latn-RS", ("sr", "RS")),
+        (None, (None, None)),
+    ],
+)
+def test_jsonl_lang_maps_regional_tags(lang: str | None, expected: tuple[str | None, ...]) -> None:
+    (document,) = parse_jsonl(json.dumps({"text": "x", "lang": lang}), Path("n.jsonl"), "n", "n")
+    assert (document.lang, document.region) == expected
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"text": "x", "lang": "xx"}, "`lang` 'xx' is not a language code alinea knows"),
+        ({"text": "x", "lang": "pt-BRA"}, "`lang` 'pt-BRA' is not a language code alinea knows"),
+        ({"text": "x", "lang": 123}, "`lang` must be a string, found a number"),
+        ({"text": "x", "lang": ["pt"]}, "`lang` must be a string, found a list"),
+        ({"text": True}, "`text` must be a string, found a boolean"),
+        ({"text": {"pt": "x"}}, "`text` must be a string, found an object"),
+        ({"text": " "}, "`text` is empty"),
+        ({"text": "x", "title": 1.5}, "`title` must be a string, found a number"),
+    ],
+)
+def test_jsonl_fields_are_checked(record: dict[str, object], message: str) -> None:
+    with pytest.raises(InputFormatError, match=re.escape(f"n.jsonl: line 1: {message}")):
+        list(parse_jsonl(json.dumps(record), Path("n.jsonl"), "n", "n"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads unreadable files")
+def test_an_unreadable_file_is_one_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "closed.txt"
+    path.write_text("texto", encoding="utf-8")
+    path.chmod(0)
+    with pytest.raises(InputError, match=r"closed\.txt: cannot read the file"):
+        list(read_lines(path, 1 << 20))
+
+
+def test_a_read_that_fails_is_one_input_error(tmp_path: Path) -> None:
+    """Any OSError of the read (here a folder opened as a file; permissions, as for a user
+    who is not root, take the same path) is an :class:`InputError` naming the file."""
+    (tmp_path / "folder.txt").mkdir()
+    with pytest.raises(InputError, match=r"folder\.txt: cannot read the file"):
+        list(read_lines(tmp_path / "folder.txt", 1 << 20))

@@ -149,3 +149,19 @@ def test_locales_label_the_languages_and_props_keep_the_codes(tmp_path: Path) ->
     assert [tuv.get(xml_lang) for tuv in tree.iter("tuv")] == ["pt-BR", "es-AR"]
     props = {p.get("type"): p.text for p in tree.iter("prop")}
     assert (props["x-alinea-doc-pt"], props["x-alinea-doc-es"]) == ("a", "b")
+
+
+def test_characters_xml_forbids_never_reach_the_file(tmp_path: Path) -> None:
+    """A frame that holds control characters (not read by alinea's reader, which removes them)
+    still gives a valid TMX: the writer removes them too."""
+    frame = pairs_frame().with_columns(
+        pl.struct(
+            pl.lit("m\x01útua\x1b[31m").alias("pt"), pl.lit("mu\x00tua\ufffe").alias("es")
+        ).alias("translation"),
+        pl.lit("a\x02").alias("pt_doc_id"),
+    )
+    path = tmp_path / "controls.tmx"
+    write_tmx(path, frame, ("pt", "es"), "name:x\x03|version:0")
+    assert_valid(path)
+    text = path.read_text(encoding="utf-8")
+    assert "<seg>mútua[31m</seg>" in text and "<seg>mutua</seg>" in text
