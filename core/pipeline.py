@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import re
 import threading
 import time
@@ -56,7 +57,8 @@ def default_name(path: Path) -> str:
     Raises:
         UsageError: nothing of the name is left (``/``, ``..``): ``--name`` is needed.
     """
-    plain = unicodedata.normalize("NFKD", path.resolve().stem)
+    # realpath, not resolve(): a symbolic link loop is left to the reader's one-line error
+    plain = unicodedata.normalize("NFKD", Path(os.path.realpath(path)).stem)
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))  # Notícias: Noticias
     name = _NOT_NAME.sub("-", plain).lstrip("._-").rstrip("-")
     if not name:

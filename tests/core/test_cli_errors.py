@@ -172,6 +172,15 @@ def test_bad_input_is_one_clear_line(
     assert not out.exists(), "a failed build must leave no output folder"
 
 
+def test_a_symlink_loop_named_first_without_name_is_one_line(tmp_path: Path) -> None:
+    inputs = symlink_loop(tmp_path / "in")  # the dataset would be named after it
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", *map(str, inputs), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"error: {tmp_path}/in/loop.txt: symbolic link loop; check the path\n"
+    assert not out.exists()
+
+
 # other commands: args ({root}: a scratch folder, {ds}: the committed dataset), exit code, message
 OTHER_COMMANDS: list[tuple[str, list[str], int, str]] = [
     ("lookup markup", ["lookup", "[/]", "--dataset", "{ds}"], 1,
