@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -117,6 +117,15 @@ class ExportConfig:
         found = {lang: f"{lang}-{region}" for lang, region in (regions or {}).items()}
         given = found | dict(self.locales)
         return given.get(langs[0], langs[0]), given.get(langs[1], langs[1])
+
+    def with_regions(self, regions: Mapping[str, str]) -> ExportConfig:
+        """This config with ``lang-REGION`` as the locale of each language of ``regions`` that
+        has no locale given (the one region its documents declare)."""
+        given = dict(self.locales)
+        extra = [
+            (lang, f"{lang}-{region}") for lang, region in regions.items() if lang not in given
+        ]
+        return replace(self, locales=(*self.locales, *extra)) if extra else self
 
     def signature_fields(self) -> dict[str, object]:
         """Changed options only (``exports.locales:es=es-ES,pt=pt-PT``); defaults add nothing."""

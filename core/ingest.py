@@ -10,7 +10,7 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,7 @@ class IngestResult:
     langs: tuple[str, str]
     skipped: tuple[Skipped, ...]
     input_digest: str
+    regions: dict[str, str] = field(default_factory=dict)  # see _shared_regions
 
 
 def _read(file: InputFile, config: IngestConfig, digest: Any = None) -> Iterator[RawDocument]:
@@ -130,6 +131,7 @@ class _Seen:
     source: str
     detection: langid.Detection
     chars: int
+    region: str | None = None  # declared with the language the document was found in
 
 
 def _document_row(document: RawDocument, detection: langid.Detection) -> dict[str, object]:
@@ -223,7 +225,8 @@ def ingest(
     batches = (DETECT_BATCH, ROW_BATCH_CHARS)
     for document, detection in langid.detect_documents(documents, executor, *batches):
         chars = sum(map(len, document.paragraphs))
-        detected.append(_Seen(document.source, detection, chars))
+        region = document.region if document.lang == detection.lang else None
+        detected.append(_Seen(document.source, detection, chars, region))
         if _usable(detection, config) and (
             not config.langs or detection.lang in config.langs
         ):  # the other rows are never kept: not read into a frame either
@@ -259,7 +262,18 @@ def ingest(
         langs=pair,
         skipped=tuple(skipped),
         input_digest=digest.hexdigest()[:16],
+        regions=_shared_regions([detected[index] for index in keep]),
     )
+
+
+def _shared_regions(kept: Sequence[_Seen]) -> dict[str, str]:
+    """The region of each language whose kept documents all declare the same one (``.jsonl``
+    ``lang`` such as ``pt-BR``): the default locale of that language in the exports."""
+    regions: dict[str, set[str | None]] = {}
+    for seen in kept:
+        regions.setdefault(seen.detection.lang or "", set()).add(seen.region)
+    shared = {lang: found.pop() for lang, found in sorted(regions.items()) if len(found) == 1}
+    return {lang: region for lang, region in shared.items() if region is not None}
 
 
 def _check_both(

@@ -16,7 +16,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -146,6 +146,7 @@ class BuildResult:
     signature: str
     exports: dict[str, Callable[[Path], None]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    locales: tuple[str, str] = ("", "")  # the language tags of the exports and the card
 
 
 @contextmanager
@@ -210,6 +211,8 @@ def build(
         counts += [f"{ingested.documents.height} documents", f"{len(ingested.skipped)} skipped"]
     langs = ingested.langs
     config.exports.check_langs(langs)
+    # a region all of a language's documents declare is its locale, unless --locale gave one
+    config = replace(config, exports=config.exports.with_regions(ingested.regions))
     with _stage("segment", seconds, progress) as (counts, _):
         sentences = segment.segment_documents(ingested.documents, config.segment, langs)
         counts.append(f"{sentences.height} sentences")
@@ -244,6 +247,7 @@ def build(
         signature=signature,
         exports=export_writers(pairs, glossary, langs, signature, config.exports),
         seconds=seconds,
+        locales=config.exports.tags(langs),
     )
 
 
@@ -303,6 +307,6 @@ def build_and_publish(
                 result.signature,
                 exports=result.exports,
                 force=force,
-                locales=config.exports.tags(result.langs),
+                locales=result.locales,
             )
     return result, target

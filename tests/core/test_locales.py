@@ -4,6 +4,7 @@ card names a language (the file names, columns and signature's ``langs`` keep th
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +17,7 @@ from alinea.errors import UsageError
 from alinea.exports import ExportConfig, canonical_tag, export_writers, parse_locales
 from alinea.pipeline import BuildConfig
 from alinea.signature import parse_signature
+from tests.conftest import TINY_ES, TINY_PT
 
 runner = CliRunner()
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -152,3 +154,30 @@ def test_a_region_the_documents_declare_names_the_language_unless_a_locale_is_gi
     regions = {"pt": "BR", "es": "419"}
     assert ExportConfig().tags(("pt", "es"), regions) == ("pt-BR", "es-419")
     assert ExportConfig((("pt", "pt-PT"),)).tags(("pt", "es"), regions) == ("pt-PT", "es-419")
+
+
+@pytest.mark.parametrize(
+    ("pt_langs", "locale", "expected"),
+    [
+        (("pt-BR", "pt_br"), [], ("pt-BR", "es")),  # every pt document says BR: its locale
+        (("pt-BR", "pt-PT"), [], ("pt", "es")),  # they disagree: the plain code
+        (("pt-BR", "pt"), [], ("pt", "es")),  # one says none
+        (("pt-BR", "pt-BR"), ["--locale", "pt=pt-PT"], ("pt-PT", "es")),  # --locale wins
+    ],
+)
+def test_a_region_every_document_declares_becomes_the_locale(
+    tmp_path: Path, pt_langs: tuple[str, str], locale: list[str], expected: tuple[str, str]
+) -> None:
+    records = [{"id": f"pt{n}", "lang": lang, "text": TINY_PT} for n, lang in enumerate(pt_langs)]
+    records.append({"id": "es", "lang": "es", "text": TINY_ES})
+    news = tmp_path / "news.jsonl"
+    news.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    args = ["build", str(news), "--out", str(tmp_path), "--name", "ds", "--langs", "pt,es"]
+    result = runner.invoke(app, [*args, *locale, "--no-cache"])
+    assert result.exit_code == 0, result.output
+    card = (tmp_path / "ds" / "README.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(card.split("---\n")[1])
+    assert tuple(front.get("language_bcp47", front["language"])) == expected
+    tmx = (tmp_path / "ds" / "exports" / "sentence_pairs.pt-es.tmx").read_text("utf-8")
+    assert f'srclang="{expected[0]}"' in tmx
+    assert ("exports.locales" in front["alinea_signature"]) == (expected[0] != "pt")
