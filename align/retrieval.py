@@ -126,7 +126,7 @@ def _block_top(scores: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
     kth = sample.shape[1] - keep
     floor = np.partition(sample, kth, axis=1)[:, kth]
     weak = floor <= 0
-    floor[weak] = np.inf  # ranked by the partition below instead
+    floor[weak] = np.inf  # sorted whole below instead
     rows, cols = np.nonzero(scores >= floor[:, None])  # row-major
     index = np.empty((rows_n, keep), dtype=np.int64)
     best = np.empty((rows_n, keep), dtype=np.float32)
