@@ -108,14 +108,9 @@ class ExportConfig:
                     f"--locale: {lang} is not one of the build's languages ({', '.join(langs)})"
                 )
 
-    def tags(
-        self, langs: tuple[str, str], regions: Mapping[str, str] | None = None
-    ) -> tuple[str, str]:
-        """The name of each of ``langs`` in the exports: its locale, else ``lang-REGION`` when
-        ``regions`` has one for it (the one region its documents declare, as ``pt-BR``), else
-        its code."""
-        found = {lang: f"{lang}-{region}" for lang, region in (regions or {}).items()}
-        given = found | dict(self.locales)
+    def tags(self, langs: tuple[str, str]) -> tuple[str, str]:
+        """The name of each of ``langs`` in the exports: its locale, else its code."""
+        given = dict(self.locales)
         return given.get(langs[0], langs[0]), given.get(langs[1], langs[1])
 
     def with_regions(self, regions: Mapping[str, str]) -> ExportConfig:

@@ -152,8 +152,9 @@ def test_build_writes_the_locales_into_every_export_and_the_card(
 
 def test_a_region_the_documents_declare_names_the_language_unless_a_locale_is_given() -> None:
     regions = {"pt": "BR", "es": "419"}
-    assert ExportConfig().tags(("pt", "es"), regions) == ("pt-BR", "es-419")
-    assert ExportConfig((("pt", "pt-PT"),)).tags(("pt", "es"), regions) == ("pt-PT", "es-419")
+    assert ExportConfig().with_regions(regions).tags(("pt", "es")) == ("pt-BR", "es-419")
+    given = ExportConfig((("pt", "pt-PT"),))
+    assert given.with_regions(regions).tags(("pt", "es")) == ("pt-PT", "es-419")
 
 
 @pytest.mark.parametrize(
