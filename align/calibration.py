@@ -74,7 +74,8 @@ class Calibration:
     """The lexical model, the lexical+encoder model, each one's default threshold, the model
     and threshold of large pools (more than ``large_cells`` sentence pairs: there the pool's
     crowding moves every score, and the large model sees it), and the version that names them
-    all in signatures."""
+    all in signatures. ``second`` holds the same for the second mining pass, whose word
+    coverage also counts the lexicon learned from the first pass (:mod:`alinea.align.lexicon`)."""
 
     lexical: Logistic
     neural: Logistic
@@ -84,6 +85,7 @@ class Calibration:
     large: Logistic | None = None
     threshold_large: float = 0.5
     large_cells: int = 10**7
+    second: Calibration | None = None  # the models of the pass with a learned lexicon
 
     @property
     def signature_id(self) -> str:
@@ -124,15 +126,18 @@ def from_json(data: dict[str, Any]) -> Calibration:
     """Build a :class:`Calibration` from the JSON form ``scripts/fit_calibration.py`` writes
     (without a ``version``, it is named by its parameters' digest)."""
     large = data.get("lexical_large")
+    second = data.get("lexicon")
+    version = str(data.get("version") or f"sha-{parameters_digest(data)}")
     return Calibration(
         Logistic.from_json(data["lexical"]),
         Logistic.from_json(data["neural"]),
         float(data["threshold"]),
         float(data.get("threshold_neural", data["threshold"])),
-        str(data.get("version") or f"sha-{parameters_digest(data)}"),
+        version,
         Logistic.from_json(large) if large else None,
         float(data.get("threshold_large", 0.5)),
         int(data.get("large_cells", 10**7)),
+        from_json({**second, "version": version}) if second else None,
     )
 
 

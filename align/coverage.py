@@ -15,12 +15,17 @@ numbers do not depend on the batch or the group it was scored in.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from alinea.text import fold
+
+if TYPE_CHECKING:
+    from alinea.align.lexicon import Lexicon
 
 _NON_WORD = re.compile(r"[\W_]+")
 GROUP_CELLS = 2**22  # word x word similarities held at once (no effect on output)
@@ -88,10 +93,13 @@ class WordCoverage:
     """Word coverage of sentence pairs of two texts (module docstring). Words are kept as
     vocabulary ids, so that large texts cost little memory between batches of pairs."""
 
-    def __init__(self, src: Sequence[str], tgt: Sequence[str]) -> None:
+    def __init__(
+        self, src: Sequence[str], tgt: Sequence[str], lexicon: Lexicon | None = None
+    ) -> None:
         vocabulary: dict[str, int] = {}
         self._sides = (_Side(src, vocabulary), _Side(tgt, vocabulary))
         self._words = list(vocabulary)
+        self._lexicon_keys, self._lexicon_strength = _lexicon_table(lexicon, vocabulary)
         df = sum(side.document_frequencies(len(vocabulary)) for side in self._sides)
         total = len(src) + len(tgt)
         # each weight as the float IDF rounded once to float32
@@ -99,6 +107,14 @@ class WordCoverage:
             [float(np.log((1 + total) / (1 + count)) + 1.0) for count in np.asarray(df).tolist()],
             dtype=np.float32,
         )
+
+    def with_lexicon(self, lexicon: Lexicon) -> WordCoverage:
+        """The same texts' coverage, counting ``lexicon``'s translations as matches (the texts
+        are not tokenised again)."""
+        other = copy.copy(self)
+        vocabulary = {w: i for i, w in enumerate(self._words)}
+        other._lexicon_keys, other._lexicon_strength = _lexicon_table(lexicon, vocabulary)
+        return other
 
     def of(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Coverage of the source and of the target sentence of each pair ``(rows[t], cols[t])``,
@@ -149,6 +165,17 @@ class WordCoverage:
                 self._match_group(key_words, key, group, ends[other], lengths[other], starts, best)
         return best
 
+    def _translations(self, key_words: np.ndarray, vocabulary: np.ndarray, key: int) -> np.ndarray:
+        """Lexicon strength of each key word x vocabulary word (0 for pairs it lacks), with the
+        key words on side ``key``."""
+        size = len(self._words)
+        if key == 0:
+            cells = key_words[:, None] * size + vocabulary[None, :]
+        else:
+            cells = vocabulary[None, :] * size + key_words[:, None]
+        at = np.minimum(np.searchsorted(self._lexicon_keys, cells), len(self._lexicon_keys) - 1)
+        return np.where(self._lexicon_keys[at] == cells, self._lexicon_strength[at], 0.0)
+
     def _match_group(
         self,
         key_words: np.ndarray,
@@ -175,13 +202,34 @@ class WordCoverage:
             scorer=Indel.normalized_similarity,
             dtype=np.float32,
         )
-        ramp = np.clip((similar - 0.5) / 0.5, 0.0, 1.0)[:, column]  # key word x partner word
+        ramp = np.clip((similar - 0.5) / 0.5, 0.0, 1.0)
+        if len(self._lexicon_keys):
+            ramp = np.maximum(ramp, self._translations(key_words, vocabulary, key))
+        ramp = ramp[:, column]  # key word x partner word
         widths = widths_of[group]
         # the key sentence's words: the best of each partner's own columns
         slots = starts[key][group][None, :] + np.arange(len(key_words))[:, None]
         best[key][slots] = np.maximum.reduceat(ramp, _starts(widths), axis=1)
         # the partners' words: the best of the key sentence's words
         best[other][_ranges(starts[other][group], widths)] = ramp.max(axis=0)
+
+
+def _lexicon_table(
+    lexicon: Lexicon | None, vocabulary: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The lexicon's pairs of words both texts hold, as sorted keys ``src_id * V + tgt_id`` of
+    the shared ``vocabulary`` (size ``V``), and their strengths."""
+    if lexicon is None or not len(lexicon):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    size = len(vocabulary)
+    known = [
+        (vocabulary[s] * size + vocabulary[t], float(w))
+        for s, t, w in zip(lexicon.src, lexicon.tgt, lexicon.strength, strict=True)
+        if s in vocabulary and t in vocabulary
+    ]
+    known.sort()
+    keys = np.array([k for k, _ in known], dtype=np.int64)
+    return keys, np.array([w for _, w in known], dtype=np.float32)
 
 
 def _weighted_means(

@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,9 +28,11 @@ from alinea.align import calibration
 from alinea.align.beads import Bead
 from alinea.align.embedders import SentenceEncoder
 from alinea.align.growing import grow
+from alinea.align.lexicon import Lexicon, LexiconConfig, learn
 from alinea.align.pair_features import (
     Candidates,
     Columns,
+    Retrieved,
     features_of,
     neural_features,
     retrieve,
@@ -39,6 +41,8 @@ from alinea.align.pair_features import (
 from alinea.config import check_range
 from alinea.errors import UsageError
 
+# v7: a second pass with a word lexicon learned from the first pass's confident pairs (pools
+# whose confident pairs teach one), scored by the calibration's second-pass models
 # v6: both directions' neighbours from one pass over the blocks of scores, on two threads; wide
 # blocks rank ties by index (they were in no set order); the seeds' pairs are unchanged
 # v5: pools beyond 10^8 pairs shortlist on n-grams in at most 2% of the sentences (was 1%), four
@@ -47,7 +51,7 @@ from alinea.errors import UsageError
 # most one float32 ulp), computed a group of pairs at a time
 # v3: pool features (size, floor, mutual-best share) in the calibration, and pools beyond 10^8
 # pairs shortlist twice the candidates before exact rescoring (v2: rescore band (0.02, 0.7))
-METHOD_ID = "margin-mine.v6"
+METHOD_ID = "margin-mine.v7"
 CANDIDATE_CHUNK = 2**18  # candidates whose features are computed at once (no effect on output)
 
 
@@ -77,6 +81,8 @@ class MiningConfig:
             removes 6 of the 8 merges mined on the TICO-19 calibration tasks, whose gold has
             none; the test split gains 0.32).
         models: the calibrated probability models (None: the shipped ones).
+        lexicon: how the second pass's word lexicon is learned from the first pass's confident
+            pairs (None: one pass, no lexicon).
     """
 
     threshold: float | None = None
@@ -87,6 +93,7 @@ class MiningConfig:
     merge_share: float = 0.5
     merge_cover: float = 0.1
     models: calibration.Calibration | None = None
+    lexicon: LexiconConfig | None = field(default_factory=LexiconConfig)
 
     def __post_init__(self) -> None:
         check_range("--threshold", self.threshold, 0.0, 1.0)
@@ -149,6 +156,7 @@ class MiningPlan:
     y: sp.csr_matrix
     prob: np.ndarray
     subset: np.ndarray
+    models: calibration.Calibration
 
     def texts_to_embed(self) -> list[str]:
         """The sentences of both sides the rescoring embeds (each once, in index order)."""
@@ -162,15 +170,48 @@ def plan(
 ) -> MiningPlan | None:
     """Retrieve and score the candidates of ``src`` x ``tgt`` lexically (None: a side is empty).
 
-    Features are computed ``CANDIDATE_CHUNK`` candidates at a time, and after each chunk only
-    the candidates that can still be selected are kept (:func:`winnable`): a 15-sentence side
-    against 400,000 sentences keeps at most 15 per sentence of the small side (plus, with an
-    encoder, the ones it may rescore), not 8 per sentence of the large one.
+    With a lexicon configured, the pairs this first pass is confident of teach a word lexicon
+    (:mod:`alinea.align.lexicon`); if it learns one and the calibration has second-pass models,
+    the candidates are scored again with word coverage that counts its translations, and the
+    plan carries the second pass's models.
     """
     if not src or not tgt:
         return None
     found = retrieve(src, tgt, config.candidates, config.k)
     models = config.calibration()
+    first = _scored(src, tgt, found, models, config, neural)
+    if config.lexicon is None or models.second is None:
+        return first
+    lexicon = learned_lexicon(first, config.lexicon)
+    if not len(lexicon):
+        return first
+    found = replace(found, coverage=found.coverage.with_lexicon(lexicon))
+    return _scored(src, tgt, found, models.second, config, neural)
+
+
+def learned_lexicon(first: MiningPlan, config: LexiconConfig) -> Lexicon:
+    """The lexicon the first pass's confident pairs teach (one-to-one, as selection takes
+    them, at probability ``config.confident`` or more)."""
+    confident = _select(first.candidates, first.prob, config.confident)
+    return learn(first.src, first.tgt, [(i, j) for i, j, _ in confident], config)
+
+
+def _scored(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    found: Retrieved,
+    models: calibration.Calibration,
+    config: MiningConfig,
+    neural: bool,
+) -> MiningPlan:
+    """The plan of the retrieved candidates ``found`` scored by ``models``.
+
+    Features are computed ``CANDIDATE_CHUNK`` candidates at a time, and after each chunk only
+    the candidates that can still be selected are kept (:func:`winnable`): a 15-sentence side
+    against 400,000 sentences keeps at most 15 per sentence of the small side (plus, with an
+    encoder, the ones it may rescore), not 8 per sentence of the large one.
+    """
+    n, m = len(src), len(tgt)
     kept = np.zeros(0, dtype=np.int64)
     parts: list[Columns] = []
     prob = np.zeros(0, dtype=np.float32)
@@ -178,7 +219,7 @@ def plan(
     for start in range(0, max(len(found), 1), CANDIDATE_CHUNK):
         chunk = np.arange(start, min(start + CANDIDATE_CHUNK, len(found)))
         columns = features_of(found, chunk)
-        chunk_prob = models.lexical_probability(columns, len(src) * len(tgt))
+        chunk_prob = models.lexical_probability(columns, n * m)
         chunk_exempt = np.zeros(len(chunk), dtype=bool)
         if neural:
             chunk_exempt[rescore_subset(Candidates(chunk, chunk, columns), chunk_prob, config)] = (
@@ -188,12 +229,12 @@ def plan(
         parts.append(columns)
         prob = np.concatenate([prob, chunk_prob])
         exempt = np.concatenate([exempt, chunk_exempt])
-        keep = winnable(found.rows[kept], found.cols[kept], prob, exempt, len(src), len(tgt))
+        keep = winnable(found.rows[kept], found.cols[kept], prob, exempt, n, m)
         merged = {name: np.concatenate([part[name] for part in parts])[keep] for name in columns}
         kept, prob, exempt, parts = kept[keep], prob[keep], exempt[keep], [merged]
     candidates = Candidates(found.rows[kept], found.cols[kept], parts[0])
     subset = np.flatnonzero(exempt)
-    return MiningPlan(src, tgt, candidates, found.x, found.y, prob, subset)
+    return MiningPlan(src, tgt, candidates, found.x, found.y, prob, subset, models)
 
 
 def finish(
@@ -207,9 +248,10 @@ def finish(
     subset = mining_plan.subset
     if encoder is not None and len(subset):
         extra = neural_features(candidates, subset, src, tgt, encoder)
-        models = config.calibration()
-        prob[subset] = models.neural_probability(candidates.subset(subset), extra)
+        prob[subset] = mining_plan.models.neural_probability(candidates.subset(subset), extra)
     threshold = config.threshold_in_effect(encoder is not None, len(src) * len(tgt))
+    if config.threshold is None:  # the default of the pass the plan was scored in
+        threshold = mining_plan.models.default_threshold(encoder is not None, len(src) * len(tgt))
     pairs = _select(candidates, prob, threshold)
     beads = grow(pairs, mining_plan.x, mining_plan.y, config, (src, tgt))
     return sorted(beads)

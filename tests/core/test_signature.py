@@ -101,12 +101,12 @@ def test_default_signature_names_methods_calibration_prior_and_encoder() -> None
         "calibration", "threshold", "words", "prior", "words.translation.null_prob",
         "glossary", "version",
     ]  # fmt: skip
-    assert fields["align"] == "margin-mine.v6+e5small-q4.v1"
+    assert fields["align"] == "margin-mine.v7+e5small-q4.v1"
     assert fields["calibration"] == calibration.shipped().version
     assert fields["threshold"] == "0.22"
     assert fields["prior"].startswith("prior.pt-es.sha-")
     encoder = with_field(BuildConfig("ds"), "align.encoder", "st:/some/path/LaBSE")
-    assert parse_signature(default_signature(encoder))["align"] == "margin-mine.v6+st-LaBSE.v1"
+    assert parse_signature(default_signature(encoder))["align"] == "margin-mine.v7+st-LaBSE.v1"
 
 
 @pytest.mark.parametrize(

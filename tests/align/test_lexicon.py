@@ -1,0 +1,100 @@
+"""The corpus-learned word lexicon and the word coverage that counts it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from alinea.align import lexicon as lexicon_module
+from alinea.align import mining
+from alinea.align.coverage import WordCoverage
+from alinea.align.lexicon import Lexicon, LexiconConfig, learn
+from alinea.errors import UsageError
+
+# "hoje"/"hoy" in pairs 0-5, "disse"/"dijo" in pairs 4-9, "nada" in all; the subjects vary
+SUBJECTS = [("gato", "gato"), ("cão", "perro"), ("rio", "río"), ("sol", "sol"), ("mar", "mar")]
+PAIRS = [
+    (
+        f"{'Hoje' if k < 6 else 'Ontem'} o {pt} {'disse' if k >= 4 else 'viu'} nada",
+        f"{'Hoy' if k < 6 else 'Ayer'} el {es} {'dijo' if k >= 4 else 'vio'} nada",
+    )
+    for k, (pt, es) in enumerate(SUBJECTS * 2)
+]
+SRC = [pt for pt, _ in PAIRS]
+TGT = [es for _, es in PAIRS]
+ALL = [(k, k) for k in range(len(PAIRS))]
+SMALL = LexiconConfig(min_pairs=3)
+
+
+def _entries(found: Lexicon) -> dict[tuple[str, str], float]:
+    return {(s, t): float(w) for s, t, w in zip(found.src, found.tgt, found.strength, strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("pair", "present"),
+    [
+        (("hoje", "hoy"), True),
+        (("disse", "dijo"), True),
+        (("cao", "perro"), True),  # accent-folded, co-occurs twice
+        (("nada", "nada"), False),  # identical words: coverage matches them already
+        (("hoje", "dijo"), False),  # each word keeps its best partners only
+    ],
+)
+def test_learn_finds_translations_the_pairs_share(pair: tuple[str, str], present: bool) -> None:
+    found = _entries(learn(SRC, TGT, ALL, LexiconConfig(min_pairs=3, partners=1)))
+    assert (pair in found) is present
+    if present:
+        assert 0.3 <= found[pair] <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("config", "pairs", "empty"),
+    [
+        (LexiconConfig(min_pairs=50), ALL, True),  # too few confident pairs
+        (LexiconConfig(min_pairs=3), ALL[:1], True),
+        (LexiconConfig(min_pairs=3, min_count=20), ALL, True),  # no pair co-occurs 20 times
+        (SMALL, ALL, False),
+    ],
+)
+def test_learn_needs_evidence(config: LexiconConfig, pairs: list, empty: bool) -> None:
+    assert (len(learn(SRC, TGT, pairs, config)) == 0) is empty
+
+
+def test_counting_in_small_groups_gives_the_same_lexicon(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = learn(SRC, TGT, ALL, SMALL)
+    monkeypatch.setattr(lexicon_module, "GROUP_CELLS", 7)
+    grouped = learn(SRC, TGT, ALL, SMALL)
+    assert (whole.src, whole.tgt) == (grouped.src, grouped.tgt)
+    assert np.array_equal(whole.strength, grouped.strength)
+
+
+def test_coverage_counts_lexicon_translations() -> None:
+    src, tgt = ["hoje choveu muito"], ["hoy llovió mucho"]
+    rows = cols = np.array([0])
+    plain = WordCoverage(src, tgt).of(rows, cols)
+    learned = Lexicon(("hoje",), ("hoy",), np.array([0.8], dtype=np.float32))
+    with_lexicon = WordCoverage(src, tgt, learned).of(rows, cols)
+    assert with_lexicon[0][0] > plain[0][0] and with_lexicon[1][0] > plain[1][0]
+    # the direction matters: a lexicon pair is (source word, target word)
+    reversed_pair = Lexicon(("hoy",), ("hoje",), np.array([0.8], dtype=np.float32))
+    unchanged = WordCoverage(src, tgt, reversed_pair).of(rows, cols)
+    assert np.array_equal(unchanged[0], plain[0]) and np.array_equal(unchanged[1], plain[1])
+    empty = WordCoverage(src, tgt, Lexicon.empty()).of(rows, cols)
+    assert np.array_equal(empty[0], plain[0])
+    added = WordCoverage(src, tgt).with_lexicon(learned).of(rows, cols)
+    assert np.array_equal(added[0], with_lexicon[0]) and np.array_equal(added[1], with_lexicon[1])
+
+
+def test_mining_without_second_pass_models_is_one_pass() -> None:
+    models = mining.MiningConfig().calibration()
+    one_pass = mining.MiningConfig(models=replace(models, second=None))
+    no_lexicon = mining.MiningConfig(lexicon=None)
+    assert mining.mine(SRC, TGT, one_pass) == mining.mine(SRC, TGT, no_lexicon)
+
+
+@pytest.mark.parametrize("field", ["confident", "min_dice"])
+def test_lexicon_config_rejects_out_of_range_values(field: str) -> None:
+    with pytest.raises(UsageError, match=field):
+        LexiconConfig(**{field: 1.5})
