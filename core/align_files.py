@@ -12,12 +12,14 @@ from pathlib import Path
 
 import polars as pl
 
+from alinea.align import mining
 from alinea.align.cache import BuildCache, open_encoder
+from alinea.align.explain import explain
 from alinea.align.jobs import align_texts
 from alinea.align.segment import SegmentConfig, segment_documents
 from alinea.align.sentences import AlignConfig
 from alinea.boilerplate import is_boilerplate
-from alinea.errors import EmptyInputError
+from alinea.errors import EmptyInputError, UsageError
 from alinea.ingest import IngestConfig, ingest_file
 from alinea.readers import read_text
 from alinea.text import squeeze
@@ -79,3 +81,49 @@ def align_files(
         for bead in align_texts(src_texts, tgt_texts, config, encoder)
         if bead.src and bead.tgt
     ]
+
+
+def explain_files(
+    src: Path,
+    tgt: Path,
+    langs: tuple[str, str],
+    config: AlignConfig,
+    one_per_line: bool = False,
+    cache_dir: Path | None = None,
+) -> list[dict[str, object]]:
+    """What :func:`align_files` emits, each pair with an ``explain`` object and ``"kept":
+    true``, and, for each source sentence left without a pair, its best candidate with
+    ``"kept": false`` (:func:`alinea.align.explain.explain`), in source order.
+
+    Raises:
+        UsageError: ``config`` is in parallel mode (its beads have no calibrated features).
+    """
+    if config.mode != "comparable":
+        raise UsageError(
+            "--explain: expected --mode comparable, got --mode parallel (parallel beads are "
+            "scored by a path cost, not by calibrated features); drop --explain"
+        )
+    ingest, segment = IngestConfig(), SegmentConfig()
+    encoder = open_encoder(config.encoder, BuildCache(cache_dir) if cache_dir else None)
+    src_ids, src_texts = file_sentences(src, langs[0], one_per_line, ingest, segment)
+    tgt_ids, tgt_texts = file_sentences(tgt, langs[1], one_per_line, ingest, segment)
+    job = mining.plan(src_texts, tgt_texts, config.mining, encoder is not None)
+    assert job is not None  # both sides hold a sentence (file_sentences)
+    decision = mining.decide(job, config.mining, encoder)
+    lines: list[dict[str, object]] = []
+    for item in explain(decision, config.mining, encoder is not None):
+        bead = item.bead
+        src_side = bead.src if bead else (item.src,)
+        tgt_side = bead.tgt if bead else (() if item.tgt is None else (item.tgt,))
+        lines.append(
+            {
+                "src_ids": [src_ids[i] for i in src_side],
+                "tgt_ids": [tgt_ids[j] for j in tgt_side],
+                "score": round(bead.score if bead else item.probability, 4),
+                "src": " ".join(src_texts[i] for i in src_side),
+                "tgt": " ".join(tgt_texts[j] for j in tgt_side),
+                "kept": bead is not None,
+                "explain": item.as_json(src_ids, tgt_ids),
+            }
+        )
+    return lines
