@@ -142,13 +142,14 @@ def explain(decision: Decision, config: MiningConfig, neural: bool) -> list[Expl
     position[rescored] = np.arange(len(rescored))
     keys = candidates.src.astype(np.int64) * m + candidates.tgt
     by_key = np.argsort(keys, kind="stable")
+    sorted_keys = keys[by_key]
     paired_src = {i for bead in decision.beads for i in bead.src}
     bead_of_src = {i: bead for bead in decision.beads for i in bead.src}
     bead_of_tgt = {j: bead for bead in decision.beads for j in bead.tgt}
     # (candidate, reason, the bead it became or the one that took its target)
     chosen: list[tuple[int, str, Bead | None]] = []
     for i, j, _ in decision.pairs:
-        at = by_key[np.searchsorted(keys[by_key], i * m + j)]
+        at = by_key[np.searchsorted(sorted_keys, i * m + j)]
         chosen.append((int(at), "selected", bead_of_src[i]))
     order = np.lexsort((candidates.tgt, -prob, candidates.src))
     first = order[np.r_[True, np.diff(candidates.src[order]) != 0]] if len(order) else order

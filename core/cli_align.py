@@ -43,9 +43,9 @@ def align(
         bool,
         typer.Option(
             "--explain",
-            help="Add to each pair why it was kept (features, their contributions to the "
-            "calibrated score), and print each unpaired source sentence's best candidate with "
-            '"kept": false (comparable mode).',
+            help="Add to each pair why it was kept (comparable: each feature's contribution "
+            "to the calibrated score; parallel: the terms of the bead's cost), and print what "
+            'was left out with "kept": false.',
         ),
     ] = False,
     cache_dir: CacheDir = None,

