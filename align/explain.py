@@ -124,26 +124,25 @@ def terms(model: Logistic, columns: dict[str, np.ndarray]) -> tuple[np.ndarray, 
     return standard, standard * np.asarray(model.weights)
 
 
-def explain(decision: Decision, config: MiningConfig, neural: bool) -> list[Explanation]:
+def explain(decision: Decision, config: MiningConfig) -> list[Explanation]:
     """Explain every bead of ``decision`` (by the 1-1 candidate it was selected as) and the
     best candidate of every source sentence no bead holds, in source order.
 
     Args:
         decision: what selection computed (:func:`alinea.align.mining.decide`).
         config: the mining options it ran with.
-        neural: whether an encoder was given (its model scored the rescored candidates).
     """
     plan, prob = decision.plan, decision.prob
     candidates = plan.candidates
     n, m = len(plan.src), len(plan.tgt)
     models = config.calibration()
-    rescored = plan.subset if neural and decision.neural else np.zeros(0, dtype=np.int64)
+    # the candidates the encoder's model scored (none without an encoder)
+    rescored = plan.subset if decision.neural else np.zeros(0, dtype=np.int64)
     position = np.full(len(prob), -1, dtype=np.int64)  # candidate -> its row in ``rescored``
     position[rescored] = np.arange(len(rescored))
     keys = candidates.src.astype(np.int64) * m + candidates.tgt
     by_key = np.argsort(keys, kind="stable")
     sorted_keys = keys[by_key]
-    paired_src = {i for bead in decision.beads for i in bead.src}
     bead_of_src = {i: bead for bead in decision.beads for i in bead.src}
     bead_of_tgt = {j: bead for bead in decision.beads for j in bead.tgt}
     # (candidate, reason, the bead it became or the one that took its target)
@@ -156,7 +155,7 @@ def explain(decision: Decision, config: MiningConfig, neural: bool) -> list[Expl
     best = {int(candidates.src[t]): int(t) for t in first}
     dropped: list[Explanation] = []
     for i in range(n):
-        if i in paired_src:
+        if i in bead_of_src:
             continue
         if i not in best:
             reason = "no_candidate"

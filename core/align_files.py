@@ -123,7 +123,7 @@ def explain_files(
     assert job is not None  # both sides hold a sentence (file_sentences)
     decision = mining.decide(job, config.mining, encoder)
     lines: list[dict[str, object]] = []
-    for item in explain(decision, config.mining, encoder is not None):
+    for item in explain(decision, config.mining):
         bead = item.bead
         src_side = bead.src if bead else (item.src,)
         tgt_side = bead.tgt if bead else (() if item.tgt is None else (item.tgt,))

@@ -112,7 +112,7 @@ def test_contributions_and_bias_sum_to_the_models_logit(encoder: str) -> None:
     job = mining.plan(src, tgt, config, sentence_encoder is not None)
     assert job is not None
     decision = mining.decide(job, config, sentence_encoder)
-    scored = [e for e in explain(decision, config, sentence_encoder is not None) if e.terms]
+    scored = [e for e in explain(decision, config) if e.terms]
     assert scored
     for item in scored:
         total = item.bias + math.fsum(t.contribution for t in item.terms)
