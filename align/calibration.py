@@ -57,6 +57,16 @@ class Logistic:
         Raises:
             CalibrationError: the columns are not the features this model was fitted on.
         """
+        z = self.logit(columns)
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float32)
+
+    def standardised(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The columns stacked in ``features`` order and standardised, one row per candidate
+        (float64; :mod:`alinea.align.explain` multiplies them by the weights).
+
+        Raises:
+            CalibrationError: the columns are not the features this model was fitted on.
+        """
         missing = sorted(set(self.features) - set(columns))
         if missing:  # (a model may use only some of the columns: small and large pools differ)
             raise CalibrationError(
@@ -65,8 +75,11 @@ class Logistic:
             )
         stacked = np.column_stack([columns[name] for name in self.features])
         standard = (stacked.astype(np.float64) - np.asarray(self.mean)) / np.asarray(self.scale)
-        z = standard @ np.asarray(self.weights) + self.bias
-        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float32)
+        return np.asarray(standard)
+
+    def logit(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The log-odds per candidate that :meth:`probability` turns into a probability."""
+        return np.asarray(self.standardised(columns) @ np.asarray(self.weights) + self.bias)
 
 
 @dataclass(frozen=True)
@@ -104,9 +117,14 @@ class Calibration:
     def lexical_probability(self, lexical: Mapping[str, np.ndarray], cells: int = 0) -> np.ndarray:
         """Probability that each candidate of a pool of ``cells`` sentence pairs is a true pair,
         from its lexical features."""
+        return self.lexical_model(cells).probability(lexical)
+
+    def lexical_model(self, cells: int = 0) -> Logistic:
+        """The lexical model of a pool of ``cells`` sentence pairs (the large pools' beyond
+        ``large_cells``)."""
         if self.large is not None and self._is_large(cells):
-            return self.large.probability(lexical)
-        return self.lexical.probability(lexical)
+            return self.large
+        return self.lexical
 
     def neural_probability(
         self, lexical: Mapping[str, np.ndarray], neural: Mapping[str, np.ndarray]

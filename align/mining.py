@@ -237,15 +237,29 @@ def _scored(
     return MiningPlan(src, tgt, candidates, found.x, found.y, prob, subset, models)
 
 
-def finish(
-    mining_plan: MiningPlan | None, config: MiningConfig, encoder: SentenceEncoder | None = None
-) -> list[Bead]:
+@dataclass(frozen=True)
+class Decision:
+    """What :func:`finish` computed on one plan: the final probability of each candidate (the
+    rescored ones' from the encoder model), the encoder's features of the rescored ones (in
+    ``subset`` order; empty without an encoder), the threshold, the 1-1 pairs selected and the
+    beads grown from them (:mod:`alinea.align.explain` reads it)."""
+
+    plan: MiningPlan
+    prob: np.ndarray
+    neural: Columns
+    threshold: float
+    pairs: list[tuple[int, int, float]]
+    beads: list[Bead]
+
+
+def decide(
+    mining_plan: MiningPlan, config: MiningConfig, encoder: SentenceEncoder | None = None
+) -> Decision:
     """Rescore the plan's uncertain candidates with ``encoder`` (if any), select and grow."""
-    if mining_plan is None:
-        return []
     src, tgt, candidates = mining_plan.src, mining_plan.tgt, mining_plan.candidates
     prob = mining_plan.prob.copy()
     subset = mining_plan.subset
+    extra: Columns = {}
     if encoder is not None and len(subset):
         extra = neural_features(candidates, subset, src, tgt, encoder)
         prob[subset] = mining_plan.models.neural_probability(candidates.subset(subset), extra)
@@ -254,7 +268,14 @@ def finish(
         threshold = mining_plan.models.default_threshold(encoder is not None, len(src) * len(tgt))
     pairs = _select(candidates, prob, threshold)
     beads = grow(pairs, mining_plan.x, mining_plan.y, config, (src, tgt))
-    return sorted(beads)
+    return Decision(mining_plan, prob, extra, threshold, pairs, sorted(beads))
+
+
+def finish(
+    mining_plan: MiningPlan | None, config: MiningConfig, encoder: SentenceEncoder | None = None
+) -> list[Bead]:
+    """Rescore the plan's uncertain candidates with ``encoder`` (if any), select and grow."""
+    return [] if mining_plan is None else decide(mining_plan, config, encoder).beads
 
 
 def mine(

@@ -109,6 +109,15 @@ def align_parallel(
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+    return path_beads(*best_path(src, tgt, config, encoder))
+
+
+def best_path(
+    src: Sequence[str], tgt: Sequence[str], config: ParallelConfig, encoder: SentenceEncoder | None
+) -> tuple[list[Shape], Scorer]:
+    """The sentence-level path of :func:`align_parallel` (both sides non-empty) and the scorer
+    of its bead costs (:mod:`alinea.align.explain` reads both)."""
+    n, m = len(src), len(tgt)
     source, target = _sides(src, tgt, config, encoder)
     ratio = max(float(target.lengths.sum()), 1.0) / max(float(source.lengths.sum()), 1.0)
     model = CostModel(
@@ -128,7 +137,7 @@ def align_parallel(
         band = _Band.around(path, len(src_k), len(tgt_k), config.band) if path else None
         scorer = Scorer(src_k, tgt_k, model, ratio, config.max_bead)
         path = _best_path(scorer, band or _Band.full(len(src_k), len(tgt_k)), config)
-    return _beads(path, scorer)
+    return path, scorer
 
 
 def _sides(
@@ -242,7 +251,7 @@ def _chunk(
     return pred, bead_cost
 
 
-def _beads(path: list[Shape], scorer: Scorer) -> list[Bead]:
+def path_beads(path: list[Shape], scorer: Scorer) -> list[Bead]:
     """The beads of a sentence-level path, with their scores."""
     steps = list(pairwise(path))
     scores = np.zeros(len(steps))

@@ -156,19 +156,44 @@ class Scorer:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Costs and scores in [0, 1] of the beads ``src[s:s+a]``-``tgt[t:t+b]``, given the dot
         products of their spans (``Window.dots`` or ``dots``)."""
+        parts = self.terms(dots, s, a, t, b)
+        cost = parts["similarity_cost"] + parts["length_cost"] + parts["merge_cost"]
+        return cost, np.clip(1.0 - parts["dissimilarity"], 0.0, 1.0)
+
+    def terms(
+        self, dots: list[np.ndarray], s: np.ndarray, a: int, t: np.ndarray, b: int
+    ) -> dict[str, np.ndarray]:
+        """The parts of :meth:`costs`: per feature ``k`` its cosine ``cos_k``, random baseline
+        ``baseline_k`` and weighted normalised dissimilarity ``dissimilarity_k``; their sum
+        ``dissimilarity``; and the cost's three terms, ``similarity_cost`` (the dissimilarity
+        times the bead's mean side size), ``length_cost`` and ``merge_cost``."""
+        parts: dict[str, np.ndarray] = {}
         dissim = np.zeros(len(s))
         for k, (weight, dot) in enumerate(zip(self._weights, dots, strict=True)):
             src, tgt = self._stats[0][k], self._stats[1][k]
             x_norm, y_norm = src.norm(s, a), tgt.norm(t, b)
             base = (src.baseline(s, a, x_norm, b) + tgt.baseline(t, b, y_norm, a)) / 2
-            dissim += weight * (1.0 - dot / (x_norm * y_norm)) / np.maximum(1.0 - base, 1e-6)
+            cos = dot / (x_norm * y_norm)
+            share = weight * (1.0 - cos) / np.maximum(1.0 - base, 1e-6)
+            parts |= {f"cos_{k}": cos, f"baseline_{k}": base, f"dissimilarity_{k}": share}
+            dissim += share
         # Gale-Church-style length mismatch, in standard deviations.
         x_len, y_len = _span_sum(self.src.lengths, s, a), _span_sum(self.tgt.lengths, t, b)
         expected = self.ratio * x_len
         spread = np.sqrt(self.model.length_variance * (expected + y_len) / 2 + 1.0)
         mismatch = self.model.length_weight * ((y_len - expected) / spread) ** 2
-        cost = (a + b) / 2 * dissim + mismatch + self.model.merge_cost * (a + b - 2)
-        return cost, np.clip(1.0 - dissim, 0.0, 1.0)
+        merge = np.full(len(s), self.model.merge_cost * (a + b - 2))
+        return parts | {
+            "dissimilarity": dissim,
+            "similarity_cost": (a + b) / 2 * dissim,
+            "length_cost": mismatch,
+            "merge_cost": merge,
+        }
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        """The weight of each feature's dissimilarity (lexical, then neural if any)."""
+        return tuple(self._weights)
 
     def dots(self, s: np.ndarray, a: int, t: np.ndarray, b: int) -> list[np.ndarray]:
         """Per feature, the dot products of the spans ``src[s:s+a]`` and ``tgt[t:t+b]``."""

