@@ -48,7 +48,8 @@ class Explanation:
         reason: ``selected``, ``below_threshold``, ``target_taken`` or ``no_candidate``.
         calibration: version of the calibration in effect.
         threshold: the threshold in effect.
-        model: the model that gave the probability (``lexical``, ``lexical_large``, ``neural``).
+        model: the model that gave the probability (``lexical``, ``lexical_large``, ``neural``;
+            prefixed ``lexicon.`` for the second pass's models, :mod:`alinea.align.lexicon`).
         terms: each feature of the model, in its order.
         bias: the model's bias.
         logit: the logit as the model computes it (``bias`` plus the contributions).
@@ -135,7 +136,8 @@ def explain(decision: Decision, config: MiningConfig) -> list[Explanation]:
     plan, prob = decision.plan, decision.prob
     candidates = plan.candidates
     n, m = len(plan.src), len(plan.tgt)
-    models = config.calibration()
+    models = plan.models  # the first pass's, or the second's (with a learned lexicon)
+    prefix = "" if models is config.calibration() else "lexicon."
     # the candidates the encoder's model scored (none without an encoder)
     rescored = plan.subset if decision.neural else np.zeros(0, dtype=np.int64)
     position = np.full(len(prob), -1, dtype=np.int64)  # candidate -> its row in ``rescored``
@@ -170,16 +172,17 @@ def explain(decision: Decision, config: MiningConfig) -> list[Explanation]:
             chosen.append((t, "target_taken", bead_of_tgt.get(int(candidates.tgt[t]))))
     cells = n * m
     lexical_name = "lexical_large" if models.lexical_model(cells) is models.large else "lexical"
+    lexical_name, neural_name = prefix + lexical_name, prefix + "neural"
     out = dropped
     for group, model, name in (
         ([c for c in chosen if position[c[0]] < 0], models.lexical_model(cells), lexical_name),
-        ([c for c in chosen if position[c[0]] >= 0], models.neural, "neural"),
+        ([c for c in chosen if position[c[0]] >= 0], models.neural, neural_name),
     ):
         if not group:
             continue
         rows = np.array([t for t, _, _ in group], dtype=np.int64)
         columns = candidates.subset(rows)
-        if name == "neural":
+        if name == neural_name:
             columns |= {k: v[position[rows]] for k, v in decision.neural.items()}
         standard, share = terms(model, columns)
         logit = model.logit(columns)
@@ -202,7 +205,7 @@ def explain(decision: Decision, config: MiningConfig) -> list[Explanation]:
                     bias=model.bias,
                     logit=float(logit[k]),
                     probability=float(prob[t]),
-                    lexical_probability=float(plan.prob[t]) if name == "neural" else None,
+                    lexical_probability=float(plan.prob[t]) if name == neural_name else None,
                     taken_by=taken if reason == "target_taken" else None,
                     bead=taken if reason == "selected" else None,
                 )

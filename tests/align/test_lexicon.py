@@ -10,6 +10,7 @@ import pytest
 from alinea.align import lexicon as lexicon_module
 from alinea.align import mining
 from alinea.align.coverage import WordCoverage
+from alinea.align.explain import explain
 from alinea.align.lexicon import Lexicon, LexiconConfig, learn
 from alinea.errors import UsageError
 
@@ -98,3 +99,33 @@ def test_mining_without_second_pass_models_is_one_pass() -> None:
 def test_lexicon_config_rejects_out_of_range_values(field: str) -> None:
     with pytest.raises(UsageError, match=field):
         LexiconConfig(**{field: 1.5})
+
+
+CITIES = ["Lisboa", "Madrid", "Quito", "Lima", "Bogotá", "Havana", "Manila", "Roma"]
+
+
+def _reports(count: int) -> tuple[list[str], list[str]]:
+    """``count`` short report pairs that a first pass pairs confidently (names and numbers)."""
+    pt, es = [], []
+    for k in range(count):
+        city, year = CITIES[k % len(CITIES)], 1900 + k
+        pt.append(f"Ontem o ministro {k} disse que visitou {city} em {year} com a sua equipa.")
+        es.append(f"Ayer el ministro {k} dijo que visitó {city} en {year} con su equipo.")
+    return pt, es[::-1]
+
+
+def test_a_pool_with_enough_confident_pairs_is_scored_again_with_its_lexicon() -> None:
+    src, tgt = _reports(80)
+    config = mining.MiningConfig()
+    plan = mining.plan(src, tgt, config, neural=False)
+    assert plan is not None
+    second = config.calibration().second
+    assert second is not None and plan.models is second
+    decision = mining.decide(plan, config)
+    assert {(b.src[0], b.tgt[0]) for b in decision.beads} == {(k, 79 - k) for k in range(80)}
+    assert {e.model for e in explain(decision, config) if e.decision == "kept"} == {
+        "lexicon.lexical"
+    }
+    # too few pairs to teach a lexicon: the first pass's models
+    small = mining.plan(*_reports(20), config, neural=False)
+    assert small is not None and small.models is config.calibration()
