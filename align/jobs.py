@@ -24,6 +24,7 @@ from alinea.align import mining, parallel
 from alinea.align.beads import Bead
 from alinea.align.cache import BuildCache, CachedEncoder, open_encoder, pair_key
 from alinea.align.embedders import SentenceEncoder
+from alinea.align.lexicon import Lexicon
 from alinea.engine import Executor, Progress, SerialExecutor, shard_plan
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def _mine_pairs(
     jobs: Sequence[tuple[Sequence[str], Sequence[str]]],
     config: mining.MiningConfig,
     encoder: SentenceEncoder | None,
+    lexicon: Lexicon | None = None,
 ) -> Iterator[list[Bead]]:
     """Comparable mode over many text pairs, results in order: the lexical half runs per pair,
     and the sentences the encoder must see are embedded together, a batch of pairs at a time
@@ -71,7 +73,7 @@ def _mine_pairs(
         texts.clear()
 
     for src, tgt in jobs:
-        job = mining.plan(src, tgt, config, neural=encoder is not None)
+        job = mining.plan(src, tgt, config, neural=encoder is not None, lexicon=lexicon)
         pending.append(job)
         if job is not None:
             texts.extend(job.texts_to_embed())
@@ -97,15 +99,18 @@ def _align_jobs(
     config: AlignConfig,
     encoder: SentenceEncoder | None,
     cache: BuildCache | None,
+    lexicon: Lexicon | None = None,
 ) -> list[list[Bead]]:
     """The beads of every text pair, in order: from the cache where it has them, the others
-    aligned (comparable mode batches their encoder calls) and stored."""
-    options = json.dumps([__version__, config.signature_fields()], sort_keys=True)
+    aligned (comparable mode batches their encoder calls; with the collection's ``lexicon``)
+    and stored."""
+    learned = lexicon.digest() if lexicon is not None else None
+    options = json.dumps([__version__, config.signature_fields(), learned], sort_keys=True)
     keys = [pair_key(options, src, tgt) for src, tgt in jobs] if cache else []
     found = cache.get_beads(keys) if cache else [None] * len(jobs)
     todo = [job for job, beads in zip(jobs, found, strict=True) if beads is None]
     if config.mode == "comparable":
-        computed: Iterator[list[Bead]] = _mine_pairs(todo, config.mining, encoder)
+        computed: Iterator[list[Bead]] = _mine_pairs(todo, config.mining, encoder, lexicon)
     else:
         computed = (align_texts(src, tgt, config, encoder) for src, tgt in todo)
     results: list[list[Bead]] = []
@@ -128,6 +133,7 @@ class ShardTask:
 
     config: AlignConfig
     cache_dir: Path | None = None
+    lexicon: Lexicon | None = None  # comparable mode: the collection's (None: per text pair)
 
 
 @dataclass(frozen=True)
@@ -167,9 +173,35 @@ def align_shard(
     took; runs in the build's process or in a worker, with that process's encoder."""
     encoder, cache = _process_resources(task.config.encoder, task.cache_dir)
     before = _counters(encoder, cache)
-    beads = _align_jobs(jobs, task.config, encoder, cache)
+    beads = _align_jobs(jobs, task.config, encoder, cache, task.lexicon)
     reused, embedded, read = (b - a for a, b in zip(before, _counters(encoder, cache), strict=True))
     return beads, ShardStats(len(jobs) - reused, reused, embedded, read)
+
+
+def confident_shard(
+    task: ShardTask, jobs: Sequence[tuple[Sequence[str], Sequence[str]]]
+) -> list[tuple[str, str]]:
+    """The sentences of the pairs a first, lexical pass over one shard's document pairs is
+    confident of (:func:`alinea.align.mining.confident_texts`)."""
+    return mining.confident_texts(jobs, task.config.mining)
+
+
+def learn_collection_lexicon(
+    shards: Sequence[Sequence[tuple[Sequence[str], Sequence[str]]]],
+    config: AlignConfig,
+    executor: Executor | None,
+) -> Lexicon | None:
+    """The word lexicon of a comparable collection: the shards' confident pairs (a map),
+    concatenated in shard order and learned from on the driver (None: the mode or the
+    configuration learns none)."""
+    if config.mode != "comparable" or mining.collection_lexicon([], config.mining) is None:
+        return None
+    found = (executor or SerialExecutor()).map(confident_shard, ShardTask(config), shards)
+    texts = [pair for shard in found for pair in shard]
+    lexicon = mining.collection_lexicon(texts, config.mining)
+    assert lexicon is not None
+    logger.info("align: %d confident pairs, lexicon of %d word pairs", len(texts), len(lexicon))
+    return lexicon
 
 
 def align_sharded(
@@ -181,12 +213,15 @@ def align_sharded(
     progress: Progress | None = None,
 ) -> list[list[Bead]]:
     """The beads of every job, in order: the jobs split into ``config.shards`` shards by a
-    stable hash of their key (the document pair), the shards mapped by ``executor``."""
+    stable hash of their key (the document pair), the shards mapped by ``executor`` (in
+    comparable mode twice: first for the collection's lexicon, :func:`learn_collection_lexicon`)."""
     plan = shard_plan(keys, config.shards)
     shards = [[jobs[i] for i in items] for items in plan]
+    lexicon = learn_collection_lexicon(shards, config, executor)
     results: list[list[Bead]] = [[] for _ in jobs]
     total = ShardStats()
-    mapped = (executor or SerialExecutor()).map(align_shard, ShardTask(config, cache_dir), shards)
+    task = ShardTask(config, cache_dir, lexicon)
+    mapped = (executor or SerialExecutor()).map(align_shard, task, shards)
     for items, (beads, stats) in zip(plan, mapped, strict=True):
         for index, found in zip(items, beads, strict=True):
             results[index] = found

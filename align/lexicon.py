@@ -16,6 +16,8 @@ at a time (memory bounded by ``GROUP_CELLS``), so it stays linear in the confide
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -68,6 +70,11 @@ class Lexicon:
     def empty(cls) -> Lexicon:
         return cls((), (), np.zeros(0, dtype=np.float32))
 
+    def digest(self) -> str:
+        """A short digest of the entries (cached alignments name the lexicon they used)."""
+        text = json.dumps([self.src, self.tgt, self.strength.tolist()], ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
 
 def learn(
     src: Sequence[str],
@@ -82,10 +89,13 @@ def learn(
     config = config or LexiconConfig()
     if len(pairs) < config.min_pairs:
         return Lexicon.empty()
-    vocab_src: dict[str, int] = {}
-    vocab_tgt: dict[str, int] = {}
-    side_src = [_ids(src[i], vocab_src) for i, _ in pairs]
-    side_tgt = [_ids(tgt[j], vocab_tgt) for _, j in pairs]
+    words_src = [set(words(src[i])) for i, _ in pairs]
+    words_tgt = [set(words(tgt[j])) for _, j in pairs]
+    # ids in word order: the lexicon does not depend on the order of the pairs
+    vocab_src = {w: k for k, w in enumerate(sorted(set().union(*words_src)))}
+    vocab_tgt = {w: k for k, w in enumerate(sorted(set().union(*words_tgt)))}
+    side_src = [_ids(found, vocab_src) for found in words_src]
+    side_tgt = [_ids(found, vocab_tgt) for found in words_tgt]
     freq_src = _frequencies(side_src, len(vocab_src))
     freq_tgt = _frequencies(side_tgt, len(vocab_tgt))
     keys, counts = _cooccurrences(side_src, side_tgt, len(vocab_tgt))
@@ -108,11 +118,9 @@ def learn(
     )
 
 
-def _ids(text: str, vocabulary: dict[str, int]) -> np.ndarray:
-    """The distinct words of ``text`` as ids of ``vocabulary`` (grown as needed)."""
-    return np.unique([vocabulary.setdefault(w, len(vocabulary)) for w in words(text)]).astype(
-        np.int64
-    )
+def _ids(found: set[str], vocabulary: dict[str, int]) -> np.ndarray:
+    """The words ``found`` as sorted ids of ``vocabulary``."""
+    return np.array(sorted(vocabulary[w] for w in found), dtype=np.int64)
 
 
 def _frequencies(sides: Sequence[np.ndarray], size: int) -> np.ndarray:

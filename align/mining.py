@@ -166,34 +166,68 @@ class MiningPlan:
 
 
 def plan(
-    src: Sequence[str], tgt: Sequence[str], config: MiningConfig, neural: bool
+    src: Sequence[str],
+    tgt: Sequence[str],
+    config: MiningConfig,
+    neural: bool,
+    lexicon: Lexicon | None = None,
 ) -> MiningPlan | None:
     """Retrieve and score the candidates of ``src`` x ``tgt`` lexically (None: a side is empty).
 
-    With a lexicon configured, the pairs this first pass is confident of teach a word lexicon
-    (:mod:`alinea.align.lexicon`); if it learns one and the calibration has second-pass models,
-    the candidates are scored again with word coverage that counts its translations, and the
-    plan carries the second pass's models.
+    With a lexicon configured and second-pass models in the calibration, a word lexicon
+    (:mod:`alinea.align.lexicon`) is learned from the pairs a first pass is confident of, or
+    taken as given (``lexicon``: a collection's, learned from all its document pairs,
+    :func:`collection_lexicon`); when there is one, the candidates are scored with word coverage
+    that counts its translations, by the second pass's models, which the plan carries.
     """
     if not src or not tgt:
         return None
     found = retrieve(src, tgt, config.candidates, config.k)
     models = config.calibration()
-    first = _scored(src, tgt, found, models, config, neural)
-    if config.lexicon is None or models.second is None:
-        return first
-    lexicon = learned_lexicon(first, config.lexicon)
-    if not len(lexicon):
-        return first
+    second = models.second if config.lexicon is not None else None
+    if second is None or (lexicon is not None and not len(lexicon)):
+        return _scored(src, tgt, found, models, config, neural)
+    if lexicon is None:
+        first = _scored(src, tgt, found, models, config, neural)
+        assert config.lexicon is not None
+        pairs = confident_pairs(first, config.lexicon)
+        lexicon = learn(first.src, first.tgt, pairs, config.lexicon)
+        if not len(lexicon):
+            return first
     found = replace(found, coverage=found.coverage.with_lexicon(lexicon))
-    return _scored(src, tgt, found, models.second, config, neural)
+    return _scored(src, tgt, found, second, config, neural)
 
 
-def learned_lexicon(first: MiningPlan, config: LexiconConfig) -> Lexicon:
-    """The lexicon the first pass's confident pairs teach (one-to-one, as selection takes
-    them, at probability ``config.confident`` or more)."""
-    confident = _select(first.candidates, first.prob, config.confident)
-    return learn(first.src, first.tgt, [(i, j) for i, j, _ in confident], config)
+def confident_pairs(first: MiningPlan, config: LexiconConfig) -> list[tuple[int, int]]:
+    """The pairs a first pass is confident of (one-to-one, as selection takes them, at
+    probability ``config.confident`` or more), which teach the lexicon."""
+    return [(i, j) for i, j, _ in _select(first.candidates, first.prob, config.confident)]
+
+
+def confident_texts(
+    jobs: Sequence[tuple[Sequence[str], Sequence[str]]], config: MiningConfig
+) -> list[tuple[str, str]]:
+    """The confident pairs' sentences of every text pair of ``jobs`` (a first, lexical pass on
+    each), in order: one shard's share of a :func:`collection_lexicon`."""
+    texts: list[tuple[str, str]] = []
+    if config.lexicon is None or config.calibration().second is None:
+        return texts
+    for src, tgt in jobs:
+        if not src or not tgt:
+            continue
+        found = retrieve(src, tgt, config.candidates, config.k)
+        first = _scored(src, tgt, found, config.calibration(), config, False)
+        texts.extend((src[i], tgt[j]) for i, j in confident_pairs(first, config.lexicon))
+    return texts
+
+
+def collection_lexicon(texts: Sequence[tuple[str, str]], config: MiningConfig) -> Lexicon | None:
+    """The lexicon the confident pairs of a whole collection teach (:func:`confident_texts` of
+    all its shards, in shard order; None: the configuration learns none)."""
+    if config.lexicon is None or config.calibration().second is None:
+        return None
+    pairs = [(k, k) for k in range(len(texts))]
+    return learn([s for s, _ in texts], [t for _, t in texts], pairs, config.lexicon)
 
 
 def _scored(
@@ -276,6 +310,19 @@ def finish(
 ) -> list[Bead]:
     """Rescore the plan's uncertain candidates with ``encoder`` (if any), select and grow."""
     return [] if mining_plan is None else decide(mining_plan, config, encoder).beads
+
+
+def mine_collection(
+    jobs: Sequence[tuple[Sequence[str], Sequence[str]]],
+    config: MiningConfig | None = None,
+    encoder: SentenceEncoder | None = None,
+) -> list[list[Bead]]:
+    """:func:`mine` on every text pair of a collection, with the lexicon all of them teach (the
+    serial form of a build's sentence alignment, :mod:`alinea.align.jobs`)."""
+    config = config or MiningConfig()
+    lexicon = collection_lexicon(confident_texts(jobs, config), config)
+    neural = encoder is not None
+    return [finish(plan(src, tgt, config, neural, lexicon), config, encoder) for src, tgt in jobs]
 
 
 def mine(

@@ -47,7 +47,9 @@ class AlignConfig:
             (0.8: document-pairing F1 0.894 on the NTREX+FLORES collection, TICO 0.826, and all
             four seed outlets kept; ``scripts/eval_collections.py``).
         shards: document pairs are split into this many shards by a stable hash of the pair,
-            whatever runs them; each pair's beads are its own, so the count never changes them.
+            whatever runs them; each pair's beads depend on its own texts and on the collection's
+            word lexicon, which is learned from all the shards' confident pairs and does not
+            depend on their order, so the count never changes them.
     """
 
     mode: Mode = "comparable"

