@@ -104,13 +104,14 @@ class Calibration:
     def signature_id(self) -> str:
         return self.version
 
-    def _is_large(self, cells: int) -> bool:
+    def is_large(self, cells: int) -> bool:
+        """Whether a pool of ``cells`` sentence pairs takes the large pools' model and threshold."""
         return self.large is not None and cells > self.large_cells
 
     def default_threshold(self, neural: bool, cells: int = 0) -> float:
         """The calibrated threshold for lexical-only or encoder-assisted mining of a pool of
         ``cells`` sentence pairs (large pools have one threshold, with or without encoder)."""
-        if self._is_large(cells):
+        if self.is_large(cells):
             return self.threshold_large
         return self.threshold_neural if neural else self.threshold
 
@@ -122,7 +123,7 @@ class Calibration:
     def lexical_model(self, cells: int = 0) -> Logistic:
         """The lexical model of a pool of ``cells`` sentence pairs (the large pools' beyond
         ``large_cells``)."""
-        if self.large is not None and self._is_large(cells):
+        if self.large is not None and self.is_large(cells):
             return self.large
         return self.lexical
 
