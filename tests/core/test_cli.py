@@ -29,7 +29,8 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
         "Build a dataset (sentence and word alignments, glossary, exports) from two-language news.",
         {"--out", "-o", "--name", "--langs", "--locale", "--force", "--max-file-mb", "--mode",
          "--encoder", "--threshold", "--word-model", "--json", "--verbose", "-v", "--cache-dir",
-         "--no-cache", "--engine", "--address", "--workers", "--decisions"},
+         "--no-cache", "--engine", "--address", "--workers", "--decisions",
+         "--include-candidates"},
     ),
     "align": (
         "Align the sentences of two files; one JSON object per pair on stdout.",

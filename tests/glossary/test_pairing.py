@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from alinea.glossary.association import compatible
 from alinea.glossary.candidates import Candidate
-from alinea.glossary.pairing import GlossaryConfig, same_number
+from alinea.glossary.inflection import same_number
+from alinea.glossary.pairing import GlossaryConfig
 from alinea.glossary.phrases import consistent_phrase_pairs
 from alinea.glossary.stage import build_glossary
 from alinea.glossary.stopwords import stopwords
