@@ -61,6 +61,12 @@ def build_summary(result: BuildResult, target: Path, seconds: float) -> dict[str
     }
 
 
+def statuses(summary: dict[str, Any]) -> str:
+    """`` (80 paired, 20 candidate, 46 unpaired)``: the glossary entries per status, if any."""
+    counts = summary["glossary_statuses"]
+    return " (" + ", ".join(f"{n} {s}" for s, n in counts.items()) + ")" if counts else ""
+
+
 def print_summary(summary: dict[str, Any]) -> None:
     """One screen: counts per language, what was dropped or skipped, stage times, signature."""
     from rich.console import Console
@@ -77,9 +83,7 @@ def print_summary(summary: dict[str, Any]) -> None:
     console.print(table)
     lines = [
         f"sentence pairs: {summary['sentence_pairs']}   word links: {summary['word_links']}   "
-        f"glossary entries: {summary['glossary_entries']} ("
-        + ", ".join(f"{n} {status}" for status, n in summary["glossary_statuses"].items())
-        + ")",
+        f"glossary entries: {summary['glossary_entries']}{statuses(summary)}",
         f"boilerplate lines flagged: {summary['boilerplate_lines']}   "
         f"blank lines dropped: {summary['dropped_blank_lines']}   "
         f"duplicate paragraphs dropped: {summary['dropped_duplicate_paragraphs']}",
