@@ -10,7 +10,6 @@ import yaml
 
 from alinea import langid
 from alinea.schema import Schema, features_yaml
-from alinea.signature import parse_signature
 
 STATUSES = ("paired", "unpaired", "candidate", "reviewed")
 
@@ -144,7 +143,7 @@ def glossary_note(glossary: pl.DataFrame | None, signature: str) -> str:
     listed = ", ".join(
         f"{counts.get(s, 0)} {s}" for s in STATUSES if counts.get(s) or s != "reviewed"
     )
-    fields = parse_signature(signature)
+    fields = dict(part.split(":", 1) for part in signature.split("|") if ":" in part)
     threshold = fields.get("glossary.threshold", "?")
     exported = (
         "carry every entry, candidates included (`--include-candidates`)"

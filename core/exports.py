@@ -150,7 +150,7 @@ def write_dataset_report(path: Path) -> None:
 
 def translator_entries(glossary: pl.DataFrame, include_candidates: bool) -> pl.DataFrame:
     """The glossary rows the translator exports carry (module docstring)."""
-    if include_candidates:
+    if include_candidates or "status" not in glossary.columns:
         return glossary
     return glossary.filter(pl.col("status") != CANDIDATE)
 
