@@ -11,6 +11,8 @@ import yaml
 from alinea import langid
 from alinea.schema import Schema, features_yaml
 
+STATUSES = ("paired", "unpaired", "candidate", "reviewed")
+
 
 @dataclass(frozen=True)
 class ConfigStats:
@@ -133,6 +135,30 @@ def _exports_note(langs: tuple[str, str], locales: tuple[str, str] | None) -> st
     return note + "."
 
 
+def glossary_note(glossary: pl.DataFrame | None, signature: str) -> str:
+    """Entries per status, what the confidence threshold means, what the exports carry."""
+    if glossary is None:
+        return ""
+    counts = dict(glossary.group_by("status").len().iter_rows())
+    listed = ", ".join(
+        f"{counts.get(s, 0)} {s}" for s in STATUSES if counts.get(s) or s != "reviewed"
+    )
+    fields = dict(part.split(":", 1) for part in signature.split("|") if ":" in part)
+    threshold = fields.get("glossary.threshold", "?")
+    exported = (
+        "carry every entry, candidates included (`--include-candidates`)"
+        if fields.get("exports.include_candidates") == "yes"
+        else "carry the paired, unpaired and reviewed entries, not the candidates"
+    )
+    return (
+        f"\n\nGlossary: {glossary.height} entries ({listed}). An entry is `paired` when its "
+        f"calibrated confidence, the estimated probability that its two terms translate each "
+        f"other, is at least {threshold}; a pair below that is a `candidate` (a best guess, "
+        f"kept here with its score); `unpaired` entries are recurring terms of one language. "
+        f"The glossary files in `exports/` {exported}."
+    )
+
+
 def render_card(
     name: str,
     langs: tuple[str, str],
@@ -140,9 +166,11 @@ def render_card(
     documents: pl.DataFrame,
     signature: str,
     locales: tuple[str, str] | None = None,
+    glossary: pl.DataFrame | None = None,
 ) -> str:
     """The whole ``README.md``: YAML front matter, then what the dataset is and how to load it
-    (``locales``: how the exports name the languages, when not by their codes)."""
+    (``locales``: how the exports name the languages, when not by their codes; ``glossary``:
+    the glossary config, whose entries per status the card counts)."""
     names = " and ".join(langid.language_name(lang) for lang in langs)
     metadata = card_metadata(f"{name} ({names})", langs, configs, signature, locales)
     front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
@@ -168,7 +196,7 @@ from datasets import load_dataset
 ds = load_dataset("/absolute/path/to/{name}", "{first}", split="train")
 ```
 
-{_exports_note(langs, locales)}
+{_exports_note(langs, locales)}{glossary_note(glossary, signature)}
 
 ## Configs
 

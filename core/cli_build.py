@@ -47,6 +47,9 @@ def build_summary(result: BuildResult, target: Path, seconds: float) -> dict[str
         "sentence_pairs": result.frames["sentence_pairs"].height,
         "word_links": int(result.frames["word_alignments"]["links"].list.len().sum()),
         "glossary_entries": result.frames["glossary"].height,
+        "glossary_statuses": dict(
+            sorted(result.frames["glossary"].group_by("status").len().iter_rows())
+        ),
         "boilerplate_lines": int(sentences["is_boilerplate"].sum()),
         "dropped_blank_lines": int(documents["dropped_blank"].sum()),
         "dropped_duplicate_paragraphs": int(documents["dropped_duplicate"].sum()),
@@ -56,6 +59,12 @@ def build_summary(result: BuildResult, target: Path, seconds: float) -> dict[str
         "stage_seconds": {stage: round(s, 2) for stage, s in result.seconds.items()},
         "seconds": round(seconds, 2),
     }
+
+
+def statuses(summary: dict[str, Any]) -> str:
+    """`` (80 paired, 20 candidate, 46 unpaired)``: the glossary entries per status, if any."""
+    counts = summary["glossary_statuses"]
+    return " (" + ", ".join(f"{n} {s}" for s, n in counts.items()) + ")" if counts else ""
 
 
 def print_summary(summary: dict[str, Any]) -> None:
@@ -74,7 +83,7 @@ def print_summary(summary: dict[str, Any]) -> None:
     console.print(table)
     lines = [
         f"sentence pairs: {summary['sentence_pairs']}   word links: {summary['word_links']}   "
-        f"glossary entries: {summary['glossary_entries']}",
+        f"glossary entries: {summary['glossary_entries']}{statuses(summary)}",
         f"boilerplate lines flagged: {summary['boilerplate_lines']}   "
         f"blank lines dropped: {summary['dropped_blank_lines']}   "
         f"duplicate paragraphs dropped: {summary['dropped_duplicate_paragraphs']}",
@@ -138,6 +147,13 @@ def build(
         Path | None,
         typer.Option(help="Translators' decisions on glossary entries (TSV, `alinea review`)."),
     ] = None,
+    include_candidates: Annotated[
+        bool,
+        typer.Option(
+            "--include-candidates",
+            help="Also export glossary pairs below the confidence threshold (status candidate).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     verbose: Verbose = False,
 ) -> None:
@@ -166,6 +182,7 @@ def build(
                 engine=EngineConfig(engine, address, workers),
                 decisions=decisions,
                 locales=parse_locales(locale),
+                include_candidates=include_candidates,
             )
             dataset = out / config.name
             with progress_display(enabled=not as_json) as progress:

@@ -6,6 +6,12 @@ written wherever an export or the card names a language (TBX ``xml:lang``, TMX `
 ``xml:lang``, the CSV and XLSX headers, the OmegaT comments, the card's ``language_bcp47``). A
 language without one is named by its plain code. File names, the parquet columns and the
 signature's ``langs`` keep the plain codes.
+
+It also owns ``--include-candidates``: the glossary exports a translator imports (TBX, TBX
+2008, OmegaT, CSV, XLSX) carry the ``paired``, ``unpaired`` (recurring, one language) and
+``reviewed`` entries; ``candidate`` entries (pairs below the calibrated confidence threshold,
+:mod:`alinea.glossary.pairing`) only with it. The parquet ``glossary`` config and the HTML
+report keep every entry.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import polars as pl
 
 from alinea.config import changed_fields
 from alinea.errors import UsageError
+from alinea.glossary.decisions import CANDIDATE
 from alinea.glossary.export_tabular import write_csv, write_omegat
 from alinea.glossary.export_tbx import write_tbx, write_tbx2008
 from alinea.glossary.export_xlsx import write_xlsx
@@ -77,9 +84,11 @@ class ExportConfig:
         locales: ``(language, BCP 47 tag)`` pairs; a language not listed is named by its code.
             Kept sorted, in canonical case, without pairs that only repeat the code, so equal
             options give equal configs (and signatures).
+        include_candidates: the glossary exports also carry ``candidate`` entries.
     """
 
     locales: Locales = ()
+    include_candidates: bool = False
 
     def __post_init__(self) -> None:
         seen: dict[str, str] = {}
@@ -139,6 +148,13 @@ def write_dataset_report(path: Path) -> None:
     write_report(path.parent.parent, path)
 
 
+def translator_entries(glossary: pl.DataFrame, include_candidates: bool) -> pl.DataFrame:
+    """The glossary rows the translator exports carry (module docstring)."""
+    if include_candidates or "status" not in glossary.columns:
+        return glossary
+    return glossary.filter(pl.col("status") != CANDIDATE)
+
+
 def export_writers(
     pairs: pl.DataFrame,
     glossary: pl.DataFrame,
@@ -149,6 +165,7 @@ def export_writers(
     """Writers of the exchange formats, by file name (named by the plain codes)."""
     l1, l2 = langs
     tags = config.tags(langs)
+    glossary = translator_entries(glossary, config.include_candidates)
     back = (l2, l1), (tags[1], tags[0])
     return {
         f"sentence_pairs.{l1}-{l2}.tmx": partial(

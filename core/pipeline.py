@@ -106,6 +106,7 @@ class BuildConfig:
         engine: EngineConfig | None = None,
         decisions: Path | None = None,
         locales: Locales = (),
+        include_candidates: bool = False,
     ) -> BuildConfig:
         """The config of ``alinea build``'s options; pairs mined from comparable news are
         partial translations, so their word model expects more unaligned tokens."""
@@ -118,7 +119,7 @@ class BuildConfig:
             align=align,
             words=WordAlignConfig(model=word_model, translation=translation),
             glossary=GlossaryConfig(decisions=read_decisions(decisions) if decisions else None),
-            exports=ExportConfig(locales),
+            exports=ExportConfig(locales, include_candidates),
             cache_dir=cache_dir,
             engine=engine or EngineConfig(),
         )

@@ -211,7 +211,8 @@ def _write_folder(
     (folder / "exports" / "README.md").write_text(EXPORTS_README, encoding="utf-8")
     for filename, write in exports.items():
         write(folder / "exports" / filename)
-    card = render_card(name, langs, stats, frames["documents"], signature, locales)
+    card = render_card(name, langs, stats, frames["documents"], signature, locales,
+                       frames.get("glossary"))  # fmt: skip
     (folder / "README.md").write_text(card, encoding="utf-8")
 
 

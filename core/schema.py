@@ -161,11 +161,12 @@ def glossary_schema(l1: str, l2: str) -> Schema:
         Column(
             "status",
             STRING,
-            "`paired`, `unpaired` (one side only) or `reviewed` (kept by a translator's "
-            "decision, `alinea build --decisions`)",
+            "`paired`, `candidate` (both sides, calibrated confidence below the threshold: a "
+            "best guess, not in the translator exports by default), `unpaired` (one side only) "
+            "or `reviewed` (kept by a translator's decision, `alinea build --decisions`)",
         ),
         *per_lang,
-        Column("score", FLOAT32, "termhood and pairing confidence in [0, 1]"),
+        Column("score", FLOAT32, "termhood times calibrated pairing confidence, in [0, 1]"),
     )
 
 

@@ -36,6 +36,7 @@ from alinea.text import tokenize
 
 DECISIONS = ("accept", "reject", "edit")
 REVIEWED = "reviewed"
+PAIRED, CANDIDATE, UNPAIRED = "paired", "candidate", "unpaired"  # the other statuses
 
 
 def term_id(src: Candidate | None, tgt: Candidate | None, langs: tuple[str, str]) -> str:

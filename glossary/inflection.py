@@ -10,6 +10,14 @@ Languages without rules use the generic ``-es``/``-s`` pair.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from alinea.glossary.generality import base_language
+from alinea.text import fold
+
+if TYPE_CHECKING:  # candidates -> counting -> inflection
+    from alinea.glossary.candidates import Candidate
 
 # "suffix>replacement" rules on accent-folded words, most specific first.
 RULES: dict[str, str] = {
@@ -49,3 +57,25 @@ def looks_plural(word: str, lang: str) -> bool:
     """Whether the folded ``word`` ends like a plural of ``lang`` (a suffix of its rules)."""
     suffixes = [r.split(">")[0] for r in RULES.get(lang, DEFAULT_RULES).split()]
     return any(s and word.endswith(s) and len(word) > len(s) + 1 for s in suffixes)
+
+
+def _plural(c: Candidate, form: str) -> bool:
+    return looks_plural(fold(form), base_language(c.lang))
+
+
+def same_number(
+    src: Candidate | None, tgt: Candidate | None
+) -> tuple[Candidate | None, Candidate | None]:
+    """One-word terms cited in the same number on both sides: the plural side takes a singular
+    variant if it has one, else the singular side its plural (``sanções`` / ``sanciones``)."""
+    if src is None or tgt is None or " " in src.key or " " in tgt.key:
+        return src, tgt
+    if _plural(src, src.form) == _plural(tgt, tgt.form):
+        return src, tgt
+    plural, single = (src, tgt) if _plural(src, src.form) else (tgt, src)
+    for c, want in ((plural, False), (single, True)):
+        form = next((v for v in c.variants if _plural(c, v) == want), None)
+        if form is not None:
+            cited = replace(c, form=form, variants=(c.form, *(v for v in c.variants if v != form)))
+            return (cited, tgt) if c is src else (src, cited)
+    return src, tgt

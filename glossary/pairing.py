@@ -1,6 +1,6 @@
-"""Bilingual pairing of term candidates into glossary entries (method ``phrase-pair.v2``).
+"""Bilingual pairing of term candidates into glossary entries (method ``phrase-pair.v4``).
 
-1. **Confidence** of a candidate pair ``(s, t)`` (counts of :mod:`alinea.glossary.association`)
+1. **Evidence** of a candidate pair ``(s, t)`` (counts of :mod:`alinea.glossary.association`)
    combines alignment evidence ``A`` and cognate evidence ``K`` by a noisy OR::
 
        A = lam * 2a / (n_s + n_t + dice_prior)         phrase-pair Dice, smoothed, link-weighted
@@ -11,8 +11,13 @@
    ``NATO``/``OTAN`` pair through ``A`` alone, ``Kim Jong-un`` through ``K`` alone (no shared
    sentence pair), ``assistência mútua``/``asistencia mutua`` through both. An acronym pairs
    only with an acronym or with the counterpart of the expansion the text gives for it.
-2. **Competitive linking** (Melamed 2000): pairs with ``P >= min_confidence`` are taken best
-   first, each key of each language in at most one pair.
+   Pairs with ``P >= min_confidence`` get a **calibrated confidence** ``Q``, the probability
+   that the two terms translate each other (:mod:`alinea.glossary.calibration`: a logistic
+   model over ``P`` and the counts behind it, fitted on data that is no evaluation).
+2. **Competitive linking** (Melamed 2000): those pairs are taken best ``Q`` first, each key of
+   each language in at most one pair. An entry whose ``Q`` is below the threshold
+   (``threshold``, default the calibration's) gets status ``candidate``: kept with its best
+   guess and score, left out of the translator exports unless asked for.
 3. **Selection** (:mod:`alinea.glossary.selection`): paired proposals, then unpaired candidates,
    are kept unless they are one-off phrases, not maximal, or cross or badly extend a kept entry,
    and only if they *recur*: at least
@@ -25,29 +30,38 @@
 4. **Score** in [0, 1]::
 
        T = log2(1 + min(words, 3)) * free * (1 + log2(docs))       concept termhood
-       score = (1 - exp(-T / termhood_scale)) * W * P
+       score = (1 - exp(-T / termhood_scale)) * W * Q
 
    ``words`` is the longer key's word count, ``free`` the free occurrences and ``docs`` the
    documents of both languages; ``W`` is 1 for names, acronyms and multiword terms and, for a
    one-word term, the geometric mean of its sides' domain specificity
    (:func:`alinea.glossary.generality.specificity`: ``ano``, common in any text, ranks below
-   ``munições``); unpaired entries take ``P = unpaired_weight``.
+   ``munições``); unpaired entries take ``Q = unpaired_weight``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from alinea.config import changed_fields, check_range, runtime
 from alinea.engine import Executor
 from alinea.glossary.association import AlignedPair, Evidence, compatible, gather
+from alinea.glossary.calibration import (
+    PairCalibration,
+    Scoring,
+    confidence,
+    pair_features,
+    shipped,
+)
 from alinea.glossary.candidates import METHOD_ID as CANDIDATES_METHOD_ID
 from alinea.glossary.candidates import Candidate, CandidateConfig
 from alinea.glossary.decisions import Decisions
 from alinea.glossary.generality import base_language, specificity
-from alinea.glossary.inflection import looks_plural
+from alinea.glossary.inflection import same_number
 from alinea.glossary.phrases import Lexicon, Occurrences, find_occurrences
 from alinea.glossary.selection import (
     Selection,
@@ -57,11 +71,12 @@ from alinea.glossary.selection import (
     words,
 )
 from alinea.glossary.stopwords import stopwords
-from alinea.text import fold
 
 # v3: translators' decisions (--decisions): rejected pairs are never linked, accepted and
 # edited entries are kept with status ``reviewed``
-METHOD_ID = "phrase-pair.v3"
+# v4: a calibrated confidence links the pairs and scores them; below the threshold, status
+# ``candidate``
+METHOD_ID = "phrase-pair.v4"
 MAX_ROUNDS = 4
 
 
@@ -81,6 +96,8 @@ class GlossaryConfig:
     general_midpoint: float | None = 5.0  # Zipf frequency where a one-word term halves (None: off)
     general_width: float = 0.5
     decisions: Decisions | None = None  # translators' decisions (alinea build --decisions)
+    threshold: float | None = None  # calibrated confidence of a paired entry (None: default)
+    models: PairCalibration | None = None  # the confidence model (None: the shipped one)
     # sentences and sentence pairs are counted in this many shards (a stable hash of the
     # document / pair id), whatever the executor: never changes the output
     shards: int = runtime(16)
@@ -93,14 +110,32 @@ class GlossaryConfig:
         check_range("dice_prior", self.dice_prior, 0.0)
         check_range("termhood_scale", self.termhood_scale, 1e-9)
         check_range("general_width", self.general_width, 1e-9)
+        check_range("threshold", self.threshold, 0.0, 1.0)
 
     def method_id(self) -> str:
         """Versioned id of the candidates and pairing methods."""
         return f"{CANDIDATES_METHOD_ID}+{METHOD_ID}"
 
+    def calibration(self) -> PairCalibration:
+        """The confidence model in effect (the shipped one unless set)."""
+        return self.models or shipped()
+
+    def threshold_in_effect(self) -> float:
+        """The calibrated confidence a pair needs to be ``paired`` rather than ``candidate``."""
+        return self.calibration().threshold if self.threshold is None else self.threshold
+
+    def scoring(self) -> Scoring:
+        """The settings the confidence features depend on."""
+        return Scoring(self.dice_prior, self.cognate_floor, self.general_midpoint,
+                       self.general_width)  # fmt: skip
+
     def signature_fields(self) -> dict[str, object]:
-        """The method and every changed option."""
-        return {"glossary": self.method_id()} | changed_fields("glossary", self)
+        """The method, the calibration and threshold in effect, and every changed option."""
+        changed = changed_fields("glossary", self)
+        changed.pop("glossary.models", None)
+        shown = {"glossary.calibration": self.calibration().version,
+                 "glossary.threshold": self.threshold_in_effect()}  # fmt: skip
+        return {"glossary": self.method_id()} | changed | shown
 
 
 DEFAULT_CONFIG = GlossaryConfig()
@@ -111,7 +146,7 @@ class Proposal:
     """A candidate entry: one candidate per side (``None`` on an unpaired side)."""
 
     sides: tuple[Candidate | None, Candidate | None]
-    confidence: float  # P, 0 when unpaired
+    confidence: float  # Q, 0 when unpaired
     best_pair: int | None  # index of the aligned pair the two sides were extracted from
 
     @property
@@ -126,7 +161,7 @@ class Entry:
 
     src: Candidate | None
     tgt: Candidate | None
-    confidence: float  # P, 0 when unpaired
+    confidence: float  # Q, 0 when unpaired
     free: int  # free occurrences, both languages
     score: float
     best_pair: int | None  # index of the aligned pair the two sides were extracted from
@@ -137,47 +172,51 @@ class Entry:
         return entry_type((self.src, self.tgt))
 
 
-def confidence(ev: Evidence, s: str, t: str, config: GlossaryConfig) -> float:
-    """Pairing confidence ``P`` of the keys ``s`` and ``t`` (module docstring)."""
-    n = len(ev.src_pairs.get(s, ())) + len(ev.tgt_pairs.get(t, ()))
-    a = ev.aligned[s, t]
-    lam = ev.link_sum[s, t] / a if a else 0.0
-    align = lam * 2 * a / (n + config.dice_prior)
-    floor = config.cognate_floor
-    cog = max(0.0, (ev.cognates.get((s, t), 0.0) - floor) / (1 - floor))
-    together = 2 * ev.cooccurrences(s, t) / n if n else 0.0
-    return 1 - (1 - align) * (1 - cog * (1 + together) / 2)
+def candidate_pairs(
+    ev: Evidence, lexicons: tuple[Lexicon, Lexicon], config: GlossaryConfig
+) -> tuple[list[tuple[str, str]], dict[str, np.ndarray]]:
+    """The pairs competitive linking considers (compatible, ``P >= min_confidence``, not
+    rejected by a decision), sorted, and their confidence features."""
+    src_lex, tgt_lex = lexicons
+    langs = src_lex.lang, tgt_lex.lang
+    scoring = config.scoring()
+    pairs = [
+        (s, t)
+        for s, t in ev.proposed()
+        if compatible(src_lex.candidates[s], tgt_lex.candidates[t], *langs, config.cognate_floor)
+        and confidence(ev, s, t, scoring)[0] >= config.min_confidence
+    ]
+    if config.decisions is not None:
+        decisions = config.decisions
+        pairs = [
+            x
+            for x in pairs
+            if not decisions.rejects(src_lex.candidates[x[0]], tgt_lex.candidates[x[1]], langs)
+        ]
+    candidates = src_lex.candidates, tgt_lex.candidates
+    return pairs, pair_features(ev, candidates, pairs, scoring)
 
 
 def _link(
     ev: Evidence, lexicons: tuple[Lexicon, Lexicon], config: GlossaryConfig
 ) -> list[Proposal]:
-    """Competitive linking of the candidate pairs."""
-    src_lex, tgt_lex = lexicons
-    langs = src_lex.lang, tgt_lex.lang
+    """Competitive linking of the candidate pairs, best calibrated confidence first."""
+    pairs, features = candidate_pairs(ev, lexicons, config)
+    prob = config.calibration().probability(features)
     scored = [
-        (confidence(ev, s, t, config), s, t)
-        for s, t in ev.proposed()
-        if compatible(src_lex.candidates[s], tgt_lex.candidates[t], *langs, config.cognate_floor)
+        (float(q), float(p), s, t) for q, p, (s, t) in zip(prob, features["p"], pairs, strict=True)
     ]
-    if config.decisions is not None:
-        decisions = config.decisions
-        scored = [
-            x
-            for x in scored
-            if not decisions.rejects(src_lex.candidates[x[1]], tgt_lex.candidates[x[2]], langs)
-        ]
-    scored.sort(key=lambda x: (-x[0], -ev.aligned[x[1], x[2]], x[1], x[2]))
+    scored.sort(key=lambda x: (-x[0], -x[1], -ev.aligned[x[2], x[3]], x[2], x[3]))
     used: tuple[set[str], set[str]] = set(), set()
     out = []
-    for p, s, t in scored:
-        if p < config.min_confidence or s in used[0] or t in used[1]:
+    for q, _, s, t in scored:
+        if s in used[0] or t in used[1]:
             continue
         used[0].add(s)
         used[1].add(t)
         best = ev.best.get((s, t))
-        sides = src_lex.candidates[s], tgt_lex.candidates[t]
-        out.append(Proposal(sides, p, best[1] if best else None))
+        sides = lexicons[0].candidates[s], lexicons[1].candidates[t]
+        out.append(Proposal(sides, q, best[1] if best else None))
     return out
 
 
@@ -205,28 +244,6 @@ def _score(p: Proposal, free: int, config: GlossaryConfig) -> float:
         weight = math.prod(spec) ** (1 / len(spec))
     pairing = p.confidence if p.paired else config.unpaired_weight
     return (1 - math.exp(-termhood / config.termhood_scale)) * weight * pairing
-
-
-def _plural(c: Candidate, form: str) -> bool:
-    return looks_plural(fold(form), base_language(c.lang))
-
-
-def same_number(
-    src: Candidate | None, tgt: Candidate | None
-) -> tuple[Candidate | None, Candidate | None]:
-    """One-word terms cited in the same number on both sides: the plural side takes a singular
-    variant if it has one, else the singular side its plural (``sanções`` / ``sanciones``)."""
-    if src is None or tgt is None or " " in src.key or " " in tgt.key:
-        return src, tgt
-    if _plural(src, src.form) == _plural(tgt, tgt.form):
-        return src, tgt
-    plural, single = (src, tgt) if _plural(src, src.form) else (tgt, src)
-    for c, want in ((plural, False), (single, True)):
-        form = next((v for v in c.variants if _plural(c, v) == want), None)
-        if form is not None:
-            cited = replace(c, form=form, variants=(c.form, *(v for v in c.variants if v != form)))
-            return (cited, tgt) if c is src else (src, cited)
-    return src, tgt
 
 
 def pair_terms(

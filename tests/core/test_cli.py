@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 
 from alinea import __version__
 from alinea.cli import app
+from alinea.cli_build import statuses
 from alinea.signature import parse_signature
 from tests.conftest import DATASET_NAME, SeedBuild
 
@@ -29,7 +31,8 @@ COMMANDS: dict[str, tuple[str, set[str]]] = {
         "Build a dataset (sentence and word alignments, glossary, exports) from two-language news.",
         {"--out", "-o", "--name", "--langs", "--locale", "--force", "--max-file-mb", "--mode",
          "--encoder", "--threshold", "--word-model", "--json", "--verbose", "-v", "--cache-dir",
-         "--no-cache", "--engine", "--address", "--workers", "--decisions"},
+         "--no-cache", "--engine", "--address", "--workers", "--decisions",
+         "--include-candidates"},
     ),
     "align": (
         "Align the sentences of two files; one JSON object per pair on stdout.",
@@ -154,14 +157,29 @@ def dataset_counts(dataset: Path) -> dict[str, int]:
         "sentence_pairs": read("sentence_pairs").height,
         "word_links": int(read("word_alignments")["links"].list.len().sum()),
         "glossary_entries": read("glossary").height,
+        "glossary_statuses": dict(sorted(read("glossary").group_by("status").len().iter_rows())),
     }
+
+
+@pytest.mark.parametrize(("flag", "shown"), [([], None), (["--include-candidates"], "yes")])
+def test_include_candidates_option(
+    tiny_news: Path, tmp_path: Path, flag: list[str], shown: str | None
+) -> None:
+    """--include-candidates reaches the exports' config: the signature and the card say so."""
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(tiny_news), "--out", str(out), "--json", *flag])
+    assert result.exit_code == 0, result.output
+    signature = json.loads(result.stdout)["signature"]
+    assert parse_signature(signature).get("exports.include_candidates") == shown
+    card = (out / "news" / "README.md").read_text(encoding="utf-8")
+    assert ("candidates included" in card) == bool(shown)
 
 
 def test_json_summary(seed_build_run: SeedBuild) -> None:
     summary, dataset = seed_build_run.summary, seed_build_run.dataset
     assert set(summary) == {
         "dataset", "languages", "documents", "sentences", "sentence_pairs", "word_links",
-        "glossary_entries", "boilerplate_lines", "dropped_blank_lines",
+        "glossary_entries", "glossary_statuses", "boilerplate_lines", "dropped_blank_lines",
         "dropped_duplicate_paragraphs", "other_language_paragraphs", "skipped", "signature",
         "stage_seconds", "seconds",
     }  # fmt: skip
@@ -180,6 +198,7 @@ def test_json_summary(seed_build_run: SeedBuild) -> None:
     assert summary["skipped"] == []
     assert {key: summary[key] for key in dataset_counts(dataset)} == dataset_counts(dataset)
     assert summary["sentence_pairs"] > 0 and summary["word_links"] > 0
+    assert {"paired", "candidate", "unpaired"} <= set(summary["glossary_statuses"])
     assert isinstance(summary["seconds"], float) and summary["seconds"] > 0
     fields = parse_signature(summary["signature"])
     assert (fields["name"], fields["langs"]) == (DATASET_NAME, "pt,es")
@@ -217,7 +236,7 @@ def test_table_summary_with_default_name_and_languages(tiny_news: Path, tmp_path
     stored = pq.read_schema(dataset / "sentences" / "train.parquet").metadata[b"alinea"].decode()
     assert lines[bottom + 1 :] == [
         f"sentence pairs: {counts['sentence_pairs']}   word links: {counts['word_links']}   "
-        f"glossary entries: {counts['glossary_entries']}",
+        f"glossary entries: {counts['glossary_entries']}{statuses(counts)}",
         "boilerplate lines flagged: 0   blank lines dropped: 0   duplicate paragraphs dropped: 0",
         "paragraphs in the other language (kept, not aligned): 0",
         lines[-3],

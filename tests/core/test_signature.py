@@ -13,6 +13,7 @@ import pytest
 from alinea.align import calibration
 from alinea.config import output_values, signature_value
 from alinea.errors import UsageError
+from alinea.glossary import calibration as glossary_calibration
 from alinea.glossary.decisions import Decisions
 from alinea.pipeline import BuildConfig
 from alinea.signature import parse_signature
@@ -37,6 +38,8 @@ OVERRIDES: dict[str, Any] = {
     "glossary.candidates.extra_stopwords": frozenset({"ainda"}),
     "glossary.general_midpoint": None,
     "glossary.decisions": Decisions(("pt", "es"), (), "0123abcd"),
+    "glossary.models": dataclasses.replace(glossary_calibration.shipped(), version="refit"),
+    "glossary.threshold": 0.97,  # not the default in effect
     "exports.locales": (("pt", "pt-BR"),),
 }
 
@@ -99,12 +102,14 @@ def test_default_signature_names_methods_calibration_prior_and_encoder() -> None
     assert list(fields) == [
         "name", "langs", "input", "ingest", "langid", "boilerplate", "segment", "align",
         "calibration", "threshold", "words", "prior", "words.translation.null_prob",
-        "glossary", "version",
+        "glossary", "glossary.calibration", "glossary.threshold", "version",
     ]  # fmt: skip
     assert fields["align"] == "margin-mine.v7+e5small-q4.v1"
     assert fields["calibration"] == calibration.shipped().version
     assert fields["threshold"] == "0.22"
     assert fields["prior"].startswith("prior.pt-es.sha-")
+    assert fields["glossary.calibration"] == glossary_calibration.shipped().version
+    assert fields["glossary.threshold"] == str(glossary_calibration.shipped().threshold)
     encoder = with_field(BuildConfig("ds"), "align.encoder", "st:/some/path/LaBSE")
     assert parse_signature(default_signature(encoder))["align"] == "margin-mine.v7+st-LaBSE.v1"
 
@@ -127,7 +132,7 @@ def test_locales_show_in_the_signature_when_set(
     assert fields.get("exports.locales") == shown
     assert (default_signature(config) == default_signature()) == (shown is None)
     assert list(fields)[-2:] == (
-        ["exports.locales", "version"] if shown else ["glossary", "version"]
+        ["exports.locales", "version"] if shown else ["glossary.threshold", "version"]
     )
 
 
