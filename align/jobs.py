@@ -194,7 +194,7 @@ def learn_collection_lexicon(
     """The word lexicon of a comparable collection: the shards' confident pairs (a map),
     concatenated in shard order and learned from on the driver (None: the mode or the
     configuration learns none)."""
-    if config.mode != "comparable" or mining.collection_lexicon([], config.mining) is None:
+    if config.mode != "comparable" or not mining.learns_lexicon(config.mining):
         return None
     found = (executor or SerialExecutor()).map(confident_shard, ShardTask(config), shards)
     texts = [pair for shard in found for pair in shard]

@@ -210,13 +210,19 @@ def confident_pairs(first: MiningPlan, config: LexiconConfig) -> list[tuple[int,
     return [(i, j) for i, j, _ in _select(first.candidates, first.prob, config.confident)]
 
 
+def learns_lexicon(config: MiningConfig) -> bool:
+    """Whether mining with ``config`` learns a word lexicon (configured, and the calibration
+    has the second pass's models)."""
+    return config.lexicon is not None and config.calibration().second is not None
+
+
 def confident_texts(
     jobs: Sequence[tuple[Sequence[str], Sequence[str]]], config: MiningConfig
 ) -> list[tuple[str, str]]:
     """The confident pairs' sentences of every text pair of ``jobs`` (a first, lexical pass on
     each), in order: one shard's share of a :func:`collection_lexicon`."""
     texts: list[tuple[str, str]] = []
-    if config.lexicon is None or config.calibration().second is None:
+    if config.lexicon is None or not learns_lexicon(config):
         return texts
     for src, tgt in jobs:
         if not src or not tgt:
@@ -230,7 +236,7 @@ def confident_texts(
 def collection_lexicon(texts: Sequence[tuple[str, str]], config: MiningConfig) -> Lexicon | None:
     """The lexicon the confident pairs of a whole collection teach (:func:`confident_texts` of
     all its shards, in shard order; None: the configuration learns none)."""
-    if config.lexicon is None or config.calibration().second is None:
+    if config.lexicon is None or not learns_lexicon(config):
         return None
     pairs = [(k, k) for k in range(len(texts))]
     return learn([s for s, _ in texts], [t for _, t in texts], pairs, config.lexicon)

@@ -4,7 +4,10 @@ parameters load as :class:`alinea.align.calibration.Logistic`."""
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -31,3 +34,12 @@ def fit_logistic(
         "n_candidates": len(labels),
         "n_positive": int(labels.sum()),
     }
+
+
+def write_calibration(params: dict[str, object], out: Path, dry_run: bool) -> None:
+    """Print the fitted ``params`` as JSON and, unless ``dry_run``, write them to ``out``."""
+    text = json.dumps(params, indent=1) + "\n"
+    print(text)
+    if not dry_run:
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}", file=sys.stderr)

@@ -42,6 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from calibration_fit import fit_logistic as _fit
+from calibration_fit import write_calibration
 from comparable_bench import Task, calibration_tasks, micro_prf, prf, sparse_calibration_task
 from scale_run import synthetic_task, tico_pairs
 
@@ -386,11 +387,7 @@ def main() -> None:
     params.pop("version", None)
     params = {"source": params.pop("source"), "version": "", **params}
     params["version"] = f"tico19-{calibration.parameters_digest(params)}"
-    text = json.dumps(params, indent=1) + "\n"
-    print(text)
-    if not args.dry_run:
-        OUT.write_text(text, encoding="utf-8")
-        print(f"wrote {OUT}", file=sys.stderr)
+    write_calibration(params, OUT, args.dry_run)
 
 
 if __name__ == "__main__":

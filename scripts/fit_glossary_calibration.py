@@ -30,7 +30,6 @@ Usage: .venv/bin/python scripts/fit_glossary_calibration.py [--cache DIR] [--dry
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import tempfile
@@ -43,7 +42,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from calibration_fit import fit_logistic
+from calibration_fit import fit_logistic, write_calibration
 
 from alinea import ingest
 from alinea.align import calibration as sentence_calibration
@@ -289,11 +288,7 @@ def main() -> None:
             cells.append(f"{name} {share} ({len(kept)}/{len(group)})")
         print(f"  {step}: " + "; ".join(cells), file=sys.stderr)
     params["version"] = f"flores-ntrex-{sentence_calibration.parameters_digest(params)}"
-    text = json.dumps(params, indent=1) + "\n"
-    print(text)
-    if not args.dry_run:
-        OUT.write_text(text, encoding="utf-8")
-        print(f"wrote {OUT}", file=sys.stderr)
+    write_calibration(params, OUT, args.dry_run)
 
 
 if __name__ == "__main__":
