@@ -313,10 +313,11 @@ def segment_documents(
     Args:
         documents: frame with ``doc_id``, ``lang``, ``text`` (paragraphs joined by newlines),
             ``boilerplate_paragraphs`` (indexes of flagged paragraphs, kept whole and unsplit)
-            and, optionally, ``foreign_paragraphs`` (indexes of paragraphs in the other one
-            of ``langs``: split by that language's rules, their sentences in that language).
+            and, optionally, ``foreign_paragraphs`` (indexes of paragraphs in another language,
+            split by that language's rules, their sentences in that language) with
+            ``foreign_langs`` (their languages; without it, the other one of ``langs``).
         config: the stage configuration (``repair`` toggles the repair step).
-        langs: the build's two languages (needed when a document has foreign paragraphs).
+        langs: the build's two languages (needed for foreign paragraphs without languages).
 
     Returns:
         The ``sentences`` frame (:data:`alinea.schema.SENTENCES`), in input document order, then
@@ -342,13 +343,14 @@ def sentence_batches(
     batch: dict[str, list[Any]] = {name: [] for name in schema}
     columns = ["doc_id", "lang", "text", "boilerplate_paragraphs"]
     frame = documents.select(columns)
-    if "foreign_paragraphs" in documents.columns:
-        frame = frame.with_columns(documents["foreign_paragraphs"])
-    else:
-        frame = frame.with_columns(pl.lit([], dtype=pl.List(pl.Int32())).alias("foreign"))
+    for name, dtype in (("foreign_paragraphs", pl.Int32()), ("foreign_langs", pl.String())):
+        column = documents[name] if name in documents.columns else None
+        frame = frame.with_columns(
+            column if column is not None else pl.lit(None, dtype=pl.List(dtype)).alias(name)
+        )
     made = False
-    for doc_id, lang, text, boilerplate, foreign in frame.iter_rows():
-        flags = set(boilerplate or ()), _foreign(lang, foreign, langs)
+    for doc_id, lang, text, boilerplate, foreign, foreign_langs in frame.iter_rows():
+        flags = set(boilerplate or ()), _foreign(lang, foreign, foreign_langs, langs)
         for row in _document_sentences(doc_id, lang, text or "", flags, config):
             for values, value in zip(batch.values(), row, strict=True):
                 values.append(value)
@@ -361,11 +363,19 @@ def sentence_batches(
 
 
 def _foreign(
-    lang: str, indexes: Sequence[int] | None, langs: tuple[str, str] | None
+    lang: str,
+    indexes: Sequence[int] | None,
+    foreign_langs: Sequence[str] | None,
+    langs: tuple[str, str] | None,
 ) -> dict[int, str]:
-    """The language of each paragraph of ``indexes``: the other one of ``langs``."""
+    """The language of each paragraph of ``indexes``: its ``foreign_langs`` entry, else (a
+    frame without that column) the other one of ``langs``."""
     if not indexes:
         return {}
+    if foreign_langs is not None:
+        if len(foreign_langs) != len(indexes):
+            raise ValueError(f"{len(indexes)} foreign paragraphs but {len(foreign_langs)} langs")
+        return dict(zip(indexes, foreign_langs, strict=True))
     if langs is None or lang not in langs:
         raise ValueError(f"foreign paragraphs in a {lang!r} document need the build's langs")
     other = langs[1] if lang == langs[0] else langs[0]

@@ -9,6 +9,7 @@ import polars as pl
 import yaml
 
 from alinea import langid
+from alinea.paragraph_langs import counts_text, foreign_counts
 from alinea.schema import Schema, features_yaml
 
 STATUSES = ("paired", "unpaired", "candidate", "reviewed")
@@ -121,10 +122,13 @@ def _sources_table(documents: pl.DataFrame) -> str:
 
 def _foreign_note(documents: pl.DataFrame) -> str:
     counts = documents["foreign_paragraphs"].list.len()
+    per_lang = foreign_counts(documents)
+    langs = f" ({counts_text(per_lang)})" if per_lang else ""
     return (
-        "Paragraphs in the other language of the pair inside a document (kept, listed in "
-        "`documents.foreign_paragraphs`, their sentences labelled with that language, never "
-        f"aligned): {int(counts.sum())} in {int((counts > 0).sum())} documents."
+        "Paragraphs in another language than their document's, the pair's other one or a third "
+        "(kept, listed in `documents.foreign_paragraphs` with their languages in "
+        "`documents.foreign_langs`, their sentences labelled with that language, never "
+        f"aligned): {int(counts.sum())} in {int((counts > 0).sum())} documents{langs}."
     )
 
 

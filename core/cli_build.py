@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 def build_summary(result: BuildResult, target: Path, seconds: float) -> dict[str, Any]:
     """What a build did, as plain data (printed as a table, or as JSON with ``--json``)."""
+    from alinea.paragraph_langs import foreign_counts
+
     documents, sentences = result.frames["documents"], result.frames["sentences"]
     per_lang = {
         lang: {
@@ -54,6 +56,7 @@ def build_summary(result: BuildResult, target: Path, seconds: float) -> dict[str
         "dropped_blank_lines": int(documents["dropped_blank"].sum()),
         "dropped_duplicate_paragraphs": int(documents["dropped_duplicate"].sum()),
         "other_language_paragraphs": int(documents["foreign_paragraphs"].list.len().sum()),
+        "other_language_paragraphs_by_language": foreign_counts(documents),
         "skipped": [{"source": s.source, "reason": s.reason} for s in result.skipped],
         "signature": result.signature,
         "stage_seconds": {stage: round(s, 2) for stage, s in result.seconds.items()},
@@ -65,6 +68,14 @@ def statuses(summary: dict[str, Any]) -> str:
     """`` (80 paired, 20 candidate, 46 unpaired)``: the glossary entries per status, if any."""
     counts = summary["glossary_statuses"]
     return " (" + ", ".join(f"{n} {s}" for s, n in counts.items()) + ")" if counts else ""
+
+
+def by_language(summary: dict[str, Any]) -> str:
+    """`` (en 1, es 2)``: the paragraphs in another language per language, if any."""
+    from alinea.paragraph_langs import counts_text
+
+    counts = summary["other_language_paragraphs_by_language"]
+    return f" ({counts_text(counts)})" if counts else ""
 
 
 def print_summary(summary: dict[str, Any]) -> None:
@@ -87,8 +98,8 @@ def print_summary(summary: dict[str, Any]) -> None:
         f"boilerplate lines flagged: {summary['boilerplate_lines']}   "
         f"blank lines dropped: {summary['dropped_blank_lines']}   "
         f"duplicate paragraphs dropped: {summary['dropped_duplicate_paragraphs']}",
-        "paragraphs in the other language (kept, not aligned): "
-        f"{summary['other_language_paragraphs']}",
+        "paragraphs in another language (kept, not aligned): "
+        f"{summary['other_language_paragraphs']}{by_language(summary)}",
         *(f"skipped {s['source']}: {s['reason']}" for s in summary["skipped"]),
         "stages: "
         + "   ".join(f"{stage} {s:.2f} s" for stage, s in summary["stage_seconds"].items()),

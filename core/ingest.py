@@ -1,7 +1,8 @@
 """Ingest: files and directories in, one ``documents`` frame out (the only stage that reads inputs).
 
 Each document's language is identified with lingua; a document in a language that was not asked
-for is skipped and reported, never mixed in. Paragraphs that are site boilerplate are flagged.
+for is skipped and reported, never mixed in. Paragraphs that are site boilerplate are flagged, and
+so are paragraphs in another language than their document's (:mod:`alinea.paragraph_langs`).
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from alinea.config import MiB, changed_fields, check_range, runtime
 from alinea.discover import InputFile, Skipped, discover
 from alinea.engine import Executor, Progress
 from alinea.errors import EmptyInputError, InputFormatError, LanguageError
+from alinea.paragraph_langs import ParagraphCheck, flag_foreign
 from alinea.readers import RawDocument, parse_jsonl, parse_lines, read_lines
 from alinea.schema import DOCUMENTS, check_frame, polars_schema
 
 # v2: paragraphs in the build's other language are flagged (``foreign_paragraphs``); a build
 # with no document in one of its languages is refused
-METHOD_ID = "ingest.v2"
+# v3: paragraphs in a third language are flagged too, each with its language (``foreign_langs``)
+METHOD_ID = "ingest.v3"
 ROW_BATCH_CHARS = 1 << 25  # characters of document text turned into a frame at a time
 DETECT_BATCH = 256  # documents per batch of language identification
 
@@ -41,10 +44,15 @@ class IngestConfig:
         langs: the two ISO 639-1 codes to keep; empty means "the two languages found".
         max_file_bytes: a larger file is refused with a clear error rather than read.
         min_lang_confidence: a document whose best language scores below this is skipped.
-        paragraph_min_chars: shorter paragraphs are never judged to be in the other language.
+        paragraph_min_chars: shorter paragraphs are never judged to be in another language
+            (except by their script).
         paragraph_confidence: lingua's confidence in the other language a paragraph needs.
         min_foreign_paragraphs: a document's paragraphs are flagged as in the other language
             only when at least this many of them are (one confident mistake flags nothing).
+        third_language_confidence: lingua's confidence in a third language a paragraph needs
+            (among the build's languages and :data:`alinea.third_language.THIRD_LANGUAGES`).
+        max_own_word_share: a paragraph with at least this share of its document language's
+            own words is never flagged as in a third language.
     """
 
     langs: tuple[str, ...] = ()
@@ -53,6 +61,8 @@ class IngestConfig:
     paragraph_min_chars: int = 40
     paragraph_confidence: float = 0.9
     min_foreign_paragraphs: int = 2
+    third_language_confidence: float = 0.9
+    max_own_word_share: float = 0.1
 
     def __post_init__(self) -> None:
         if self.langs:
@@ -62,6 +72,8 @@ class IngestConfig:
         check_range("paragraph_min_chars", self.paragraph_min_chars, 1)
         check_range("paragraph_confidence", self.paragraph_confidence, 0.0, 1.0)
         check_range("min_foreign_paragraphs", self.min_foreign_paragraphs, 1)
+        check_range("third_language_confidence", self.third_language_confidence, 0.0, 1.0)
+        check_range("max_own_word_share", self.max_own_word_share, 0.0, 1.0)
 
     def signature_fields(self) -> dict[str, object]:
         """Method ids of ingest, language identification and boilerplate, changed options."""
@@ -153,6 +165,7 @@ def _document_row(document: RawDocument, detection: langid.Detection) -> dict[st
         "n_paragraphs": len(document.paragraphs),
         "boilerplate_paragraphs": flagged,
         "foreign_paragraphs": [],
+        "foreign_langs": [],
         "dropped_blank": document.dropped_blank,
         "dropped_duplicate": document.dropped_duplicate,
     }
@@ -252,11 +265,12 @@ def ingest(
         )
     pair = (langs[0], langs[1])
     _check_both(detected, keep, pair, len(skipped))
-    check = langid.ParagraphCheck(
+    check = ParagraphCheck(
         pair, config.paragraph_min_chars, config.paragraph_confidence,
-        config.min_foreign_paragraphs,
+        config.min_foreign_paragraphs, config.third_language_confidence,
+        config.max_own_word_share,
     )  # fmt: skip
-    frame = langid.flag_foreign(rows.frame(keep).sort("doc_id"), check, executor, DETECT_BATCH)
+    frame = flag_foreign(rows.frame(keep).sort("doc_id"), check, executor, DETECT_BATCH)
     return IngestResult(
         documents=check_frame(frame, DOCUMENTS, "ingest"),
         langs=pair,

@@ -1,18 +1,10 @@
-"""Language identification with lingua: of whole documents, of their paragraphs against the
-build's two languages, and language-code checks.
+"""Language identification with lingua: of whole documents, and language-code checks.
 
 lingua is asked to choose among *all* the languages it knows, so a document in a third language
 is recognised as such (and skipped) instead of being forced into one of the requested two. Its
 low-accuracy mode (trigram models only) is used: documents are long enough for it, and the
 high-accuracy mode loads every n-gram model of every language for short texts (~7 s).
-
-A paragraph is checked against the build's two languages only (:func:`foreign_paragraphs`): a
-detector of all languages is unreliable on one sentence (on NTREX-128, Portuguese sentences
-come out as Tagalog or Latin at confidence 1.0). The two-language detector runs first in
-low-accuracy mode; its suspects are checked again in high-accuracy mode (which loads the two
-languages' models the first time there is a suspect), and a document's paragraphs count as in
-the other language only when at least ``min_paragraphs`` of them pass: an isolated sentence
-lingua gets confidently wrong (a sentence full of English names) flags nothing.
+The paragraphs of a document are checked in :mod:`alinea.paragraph_langs`.
 """
 
 from __future__ import annotations
@@ -22,8 +14,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
-
-import polars as pl
 
 from alinea.engine import Executor, SerialExecutor
 from alinea.errors import LanguageError, UsageError
@@ -167,96 +157,6 @@ def detect_documents(
                 detection = Detection(declared, language_name(declared), 1.0)
             assert detection is not None
             yield document, detection
-
-
-@dataclass(frozen=True)
-class ParagraphCheck:
-    """Which paragraphs of a document count as in the build's other language.
-
-    Attributes:
-        langs: the build's two languages.
-        min_chars: shorter paragraphs (a caption, a name) are never judged.
-        min_confidence: the other language's confidence, in high-accuracy mode, a paragraph
-            needs (lingua's confidences over the two languages sum to 1).
-        min_paragraphs: a document's paragraphs are flagged only when this many pass.
-    """
-
-    langs: tuple[str, str]
-    min_chars: int = 40
-    min_confidence: float = 0.9
-    min_paragraphs: int = 2
-
-
-@cache
-def _pair_detector(langs: tuple[str, str], high_accuracy: bool) -> LanguageDetector:
-    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
-
-    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in langs]
-    builder = LanguageDetectorBuilder.from_languages(*languages)
-    return (builder if high_accuracy else builder.with_low_accuracy_mode()).build()
-
-
-def _confidences(langs: tuple[str, str], texts: Sequence[str], high: bool) -> list[float]:
-    """The confidence of ``langs[1]`` (against ``langs[0]``) for each text."""
-    if not texts:
-        return []
-    first, second = sorted(langs)
-    values = _pair_detector((first, second), high).compute_language_confidence_values_in_parallel(
-        list(texts)
-    )
-    return [
-        next(float(v.value) for v in found if v.language.iso_code_639_1.name.lower() == langs[1])
-        for found in values
-    ]
-
-
-Paragraphs = tuple[str, Sequence[str], Sequence[int]]  # document language, paragraphs, skip
-
-
-def foreign_paragraphs(check: ParagraphCheck, documents: Sequence[Paragraphs]) -> list[list[int]]:
-    """The indexes of each document's paragraphs in the build's other language; a map task
-    (one batch of documents, each ``(lang, paragraphs, indexes not to judge)``).
-
-    Returns:
-        One sorted list per document (empty for most).
-    """
-    candidates: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-    for doc, (lang, paragraphs, skip) in enumerate(documents):
-        if lang not in check.langs:
-            continue
-        pair = (lang, check.langs[1] if lang == check.langs[0] else check.langs[0])
-        skipped = set(skip)
-        candidates.setdefault(pair, []).extend(
-            (doc, index, text[:MAX_CHARS])
-            for index, text in enumerate(paragraphs)
-            if index not in skipped and len(text) >= check.min_chars
-        )
-    found: list[list[int]] = [[] for _ in documents]
-    for pair, items in candidates.items():
-        fast = _confidences(pair, [text for _, _, text in items], high=False)
-        suspects = [item for item, value in zip(items, fast, strict=True) if value >= 0.5]
-        sure = _confidences(pair, [text for _, _, text in suspects], high=True)
-        for (doc, index, _), value in zip(suspects, sure, strict=True):
-            if value >= check.min_confidence:
-                found[doc].append(index)
-    return [sorted(indexes) if len(indexes) >= check.min_paragraphs else [] for indexes in found]
-
-
-def flag_foreign(
-    documents: pl.DataFrame, check: ParagraphCheck, executor: Executor | None, batch_docs: int
-) -> pl.DataFrame:
-    """``documents`` with each one's paragraphs in the build's other language (never its
-    boilerplate) in ``foreign_paragraphs``, judged by ``executor`` in batches of documents."""
-
-    def batches() -> Iterator[list[Paragraphs]]:
-        for offset in range(0, documents.height, batch_docs):
-            part = documents.slice(offset, batch_docs)
-            columns = part.select("lang", "text", "boilerplate_paragraphs").iter_rows()
-            yield [(lang, text.split("\n"), skip) for lang, text, skip in columns]
-
-    found = (executor or SerialExecutor()).map(foreign_paragraphs, check, batches())
-    flags = [indexes for batch in found for indexes in batch]
-    return documents.with_columns(pl.Series("foreign_paragraphs", flags, dtype=pl.List(pl.Int32())))
 
 
 def choose_langs(detected: Iterable[tuple[Detection, int]]) -> tuple[str, str]:

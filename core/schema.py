@@ -91,7 +91,14 @@ DOCUMENTS: Schema = (
     Column(
         "foreign_paragraphs",
         ListOf(INT32),
-        "indexes of the paragraphs in the build's other language (kept, never aligned)",
+        "indexes of the paragraphs in another language than the document's: the build's "
+        "other language or a third one (kept, never aligned)",
+    ),
+    Column(
+        "foreign_langs",
+        ListOf(STRING),
+        "language of each paragraph of `foreign_paragraphs`, in the same order (ISO 639-1; "
+        "`und` for another script lingua cannot name)",
     ),
     Column("dropped_blank", INT32, "blank lines dropped"),
     Column("dropped_duplicate", INT32, "exact duplicate paragraphs dropped"),
@@ -103,8 +110,9 @@ SENTENCES: Schema = (
     Column(
         "lang",
         STRING,
-        "language of the sentence: its document's, or the build's other language in a "
-        "paragraph of `documents.foreign_paragraphs` (such sentences are never aligned)",
+        "language of the sentence: its document's, or in a paragraph of "
+        "`documents.foreign_paragraphs` that paragraph's `foreign_langs` (such sentences are "
+        "never aligned)",
     ),
     Column("para", INT32, "paragraph index within the document"),
     Column("idx", INT32, "sentence index within the document"),

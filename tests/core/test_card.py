@@ -71,3 +71,32 @@ def test_card_names_the_locales_of_the_exports(
     ]
     documents = pl.DataFrame(schema=polars_schema(DOCUMENTS))
     assert note in render_card("x", LANGS, configs, documents, "version:0", locales)
+
+
+@pytest.mark.parametrize(
+    ("flagged", "langs", "note"),
+    [
+        ([[], []], [[], []], "never aligned): 0 in 0 documents."),
+        ([[1, 3], []], [["en", "fr"], []], "never aligned): 2 in 1 documents (en 1, fr 1)."),
+        ([[2], [0, 4]], [["es"], ["en", "pt"]], "): 3 in 2 documents (en 1, es 1, pt 1)."),
+    ],
+)
+def test_card_counts_the_paragraphs_in_another_language_per_language(
+    flagged: list[list[int]], langs: list[list[str]], note: str
+) -> None:
+    documents = pl.DataFrame(
+        {"doc_id": ["a", "b"], "foreign_paragraphs": flagged, "foreign_langs": langs},
+        schema_overrides={
+            "foreign_paragraphs": pl.List(pl.Int32()),
+            "foreign_langs": pl.List(pl.String()),
+        },
+    )
+    documents = pl.DataFrame(schema=polars_schema(DOCUMENTS)).vstack(
+        documents.select(
+            pl.col(name) if name in documents.columns else pl.lit(None, dtype).alias(name)
+            for name, dtype in polars_schema(DOCUMENTS).items()
+        )
+    )
+    body = render_card("x", LANGS, stats(1, "train.parquet"), documents, "version:0")
+    assert note in body
+    assert "`documents.foreign_langs`" in body

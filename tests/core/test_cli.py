@@ -180,8 +180,9 @@ def test_json_summary(seed_build_run: SeedBuild) -> None:
     assert set(summary) == {
         "dataset", "languages", "documents", "sentences", "sentence_pairs", "word_links",
         "glossary_entries", "glossary_statuses", "boilerplate_lines", "dropped_blank_lines",
-        "dropped_duplicate_paragraphs", "other_language_paragraphs", "skipped", "signature",
-        "stage_seconds", "seconds",
+        "dropped_duplicate_paragraphs", "other_language_paragraphs",
+        "other_language_paragraphs_by_language", "skipped", "signature", "stage_seconds",
+        "seconds",
     }  # fmt: skip
     stages = ["ingest", "segment", "align", "words", "glossary", "publish"]
     assert list(summary["stage_seconds"]) == stages
@@ -195,6 +196,7 @@ def test_json_summary(seed_build_run: SeedBuild) -> None:
     assert summary["dropped_blank_lines"] == 15  # 8 in 002, 7 in 004
     assert summary["dropped_duplicate_paragraphs"] == 1
     assert summary["other_language_paragraphs"] == 0
+    assert summary["other_language_paragraphs_by_language"] == {}
     assert summary["skipped"] == []
     assert {key: summary[key] for key in dataset_counts(dataset)} == dataset_counts(dataset)
     assert summary["sentence_pairs"] > 0 and summary["word_links"] > 0
@@ -238,7 +240,7 @@ def test_table_summary_with_default_name_and_languages(tiny_news: Path, tmp_path
         f"sentence pairs: {counts['sentence_pairs']}   word links: {counts['word_links']}   "
         f"glossary entries: {counts['glossary_entries']}{statuses(counts)}",
         "boilerplate lines flagged: 0   blank lines dropped: 0   duplicate paragraphs dropped: 0",
-        "paragraphs in the other language (kept, not aligned): 0",
+        "paragraphs in another language (kept, not aligned): 0",
         lines[-3],
         f"signature: {stored}",
         lines[-1],

@@ -162,3 +162,16 @@ def test_language_confidence_is_the_same_on_every_call() -> None:
     assert len(confidences) == 1
     (confidence,) = confidences
     assert confidence == round(confidence, 6)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"third_language_confidence": 1.5},
+        {"third_language_confidence": -0.1},
+        {"max_own_word_share": 2.0},
+    ],
+)
+def test_third_language_options_are_checked(options: dict[str, float]) -> None:
+    with pytest.raises(UsageError):
+        IngestConfig(**options)
