@@ -148,18 +148,19 @@ def main() -> None:
             mixed[f"pt-{d.doc_id}"] = [d.es[i] if i % 2 else d.pt[i] for i in range(len(d.pt))]
             mixed[f"es-{d.doc_id}"] = [d.pt[i] if i % 2 else d.es[i] for i in range(len(d.es))]
         read, flags, seconds = _flags(_write(root / "mixed", mixed))
-        other = hits = 0  # lines not in the language the document was given; those flagged
+        other = hits = right = 0  # lines not in the document's language; flagged; as such
         for doc_id, (lang, flagged) in flags.items():
             first = doc_id[:2]  # the language of the even lines
-            wrong = [i for i in range(len(mixed[doc_id])) if (first if i % 2 == 0 else
-                     ("es" if first == "pt" else "pt")) != lang]  # fmt: skip
+            second = "es" if first == "pt" else "pt"
+            wrong = [i for i in range(len(mixed[doc_id])) if (second if i % 2 else first) != lang]
             other += len(wrong)
             hits += len(set(wrong) & set(flagged))
+            right += sum(flagged.get(i) == ("es" if lang == "pt" else "pt") for i in wrong)
         n_flagged = sum(len(f) for _, f in flags.values())
         print(
             f"mixed: {hits} of {other} lines in the other language flagged ({hits / other:.1%}), "
-            f"{n_flagged - hits} of {read - other} lines in the document's language flagged "
-            f"({seconds:.2f} s)"
+            f"{right} as that language; {n_flagged - hits} of {read - other} lines in the "
+            f"document's language flagged ({seconds:.2f} s)"
         )
         flores = data / "flores200-devtest-por-spa"
         textberg = data / "bleualign-textberg-de-fr"
