@@ -5,6 +5,7 @@ that have none (false flags) and on documents that mix languages (recall), and w
 - ntrex: the 123 cleaned NTREX-128 documents per language (``comparable_bench.news_documents``),
   one file per document and language, one sentence per line (every paragraph is one sentence:
   the hardest case for a per-paragraph decision);
+- flores: the same for the 281 FLORES-200 devtest documents (a check beyond NTREX);
 - mixed: each NTREX document in Portuguese with every second line replaced by its Spanish
   translation, and the same in Spanish with Portuguese lines (the document keeps the language
   of its majority, the first line's);
@@ -143,6 +144,11 @@ def main() -> None:
         single |= {f"es-{d.doc_id}": list(d.es) for d in docs}
         read, flags, seconds = _flags(_write(root / "ntrex", single))
         print(f"ntrex: {_count(flags)} of {read} paragraphs ({seconds:.2f} s)")
+        flores = [d for d in cb.news_documents(args.data) if d.corpus.startswith("flores")]
+        single = {f"pt-{i}": list(d.pt) for i, d in enumerate(flores)}
+        single |= {f"es-{i}": list(d.es) for i, d in enumerate(flores)}
+        read, flags, seconds = _flags(_write(root / "flores", single))
+        print(f"flores: {_count(flags)} of {read} paragraphs ({seconds:.2f} s)")
         mixed = {}
         for d in docs:
             mixed[f"pt-{d.doc_id}"] = [d.es[i] if i % 2 else d.pt[i] for i in range(len(d.pt))]
@@ -162,10 +168,9 @@ def main() -> None:
             f"{right} as that language; {n_flagged - hits} of {read - other} lines in the "
             f"document's language flagged ({seconds:.2f} s)"
         )
-        flores = data / "flores200-devtest-por-spa"
         textberg = data / "bleualign-textberg-de-fr"
         for lang, pool in (
-            ("en", _pool("eng_Latn.devtest", flores)),
+            ("en", _pool("eng_Latn.devtest", data / "flores200-devtest-por-spa")),
             ("de", _pool("test*.de", textberg)),
             ("fr", _pool("test*.fr", textberg)),
         ):
