@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from alinea import third_language as third
 from alinea.cli import app
+from alinea.engine import Executor
 from alinea.ingest import IngestConfig, ingest
 
 PT = [
@@ -208,3 +209,20 @@ def test_third_language_quotes_are_never_aligned_and_reported(tmp_path: Path) ->
     shown = CliRunner().invoke(app, [*args, "--force"])
     assert shown.exit_code == 0, shown.output
     assert "paragraphs in another language (kept, not aligned): 2 (en 1, fr 1)" in shown.stdout
+
+
+def test_ray_flags_the_same_paragraphs_as_the_serial_ingest(
+    tmp_path: Path, local_ray: Executor
+) -> None:
+    """The paragraph checks are a map over batches of documents: Ray's workers, with their own
+    lingua and wordfreq, give the serial flags."""
+    quoted = [PT[0], EN, PT[1], FR, PT[2], RU, PT[3], ES[0], ES[1]]
+    inputs = [write(tmp_path, "pt.txt", quoted), write(tmp_path, "es.txt", [*ES, DE])]
+    config = IngestConfig(langs=("pt", "es"))
+    serial = ingest(inputs, config).documents
+    on_ray = ingest(inputs, config, executor=local_ray).documents
+    assert on_ray.equals(serial)
+    assert serial.sort("doc_id")["foreign_langs"].to_list() == [
+        ["de"],
+        ["en", "fr", "ru", "es", "es"],
+    ]
