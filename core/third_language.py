@@ -39,7 +39,7 @@ THIRD_LANGUAGES = ("ar", "ca", "de", "en", "eu", "fr", "it", "ja", "ko", "nl", "
 SCRIPT_MIN_LETTERS = 10  # letters of another script that make a paragraph foreign by itself
 UNDETERMINED = "und"  # ISO 639-2 code of a paragraph of another script lingua cannot name
 # a word is the document language's own when it is common there (Zipf >= 4.5, once in ~30,000
-# words) and at least 100 times (2 Zipf) rarer in the other language
+# words) and at least 100 times (2 Zipf) rarer in the language lingua named
 COMMON_ZIPF = 4.5
 OWN_GAP_ZIPF = 2.0
 _WORD = re.compile(r"[^\W\d_]+")
