@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -196,11 +197,17 @@ def learn_collection_lexicon(
     configuration learns none)."""
     if config.mode != "comparable" or not mining.learns_lexicon(config.mining):
         return None
+    started = time.perf_counter()
     found = (executor or SerialExecutor()).map(confident_shard, ShardTask(config), shards)
     texts = [pair for shard in found for pair in shard]
     lexicon = mining.collection_lexicon(texts, config.mining)
     assert lexicon is not None
-    logger.info("align: %d confident pairs, lexicon of %d word pairs", len(texts), len(lexicon))
+    logger.info(
+        "align: %d confident pairs, lexicon of %d word pairs (%.1f s)",
+        len(texts),
+        len(lexicon),
+        time.perf_counter() - started,
+    )
     return lexicon
 
 
