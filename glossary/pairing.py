@@ -71,6 +71,7 @@ from alinea.glossary.selection import (
     words,
 )
 from alinea.glossary.stopwords import stopwords
+from alinea.glossary.wordclass import TERM, entry_class, side_class
 
 # v3: translators' decisions (--decisions): rejected pairs are never linked, accepted and
 # edited entries are kept with status ``reviewed``
@@ -95,6 +96,7 @@ class GlossaryConfig:
     unpaired_weight: float = 0.3
     general_midpoint: float | None = 5.0  # Zipf frequency where a one-word term halves (None: off)
     general_width: float = 0.5
+    word_classes: bool = True  # verbs and plain words are candidates, not entries (wordclass)
     decisions: Decisions | None = None  # translators' decisions (alinea build --decisions)
     threshold: float | None = None  # calibrated confidence of a paired entry (None: default)
     models: PairCalibration | None = None  # the confidence model (None: the shipped one)
@@ -165,6 +167,7 @@ class Entry:
     free: int  # free occurrences, both languages
     score: float
     best_pair: int | None  # index of the aligned pair the two sides were extracted from
+    word_class: str = TERM  # "term", or "verbal" / "general" (:mod:`alinea.glossary.wordclass`)
 
     @property
     def type(self) -> str:
@@ -246,6 +249,23 @@ def _score(p: Proposal, free: int, config: GlossaryConfig) -> float:
     return (1 - math.exp(-termhood / config.termhood_scale)) * weight * pairing
 
 
+def word_class(
+    p: Proposal,
+    occurrences: tuple[Occurrences, Occurrences],
+    sentences: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]],
+    stops: tuple[frozenset[str], ...],
+) -> str:
+    """The word class of a kept proposal (:func:`alinea.glossary.wordclass.entry_class`):
+    ``term`` for names and acronyms."""
+    if entry_type(p.sides) != "term":
+        return TERM
+    return entry_class([
+        side_class(c.form, c.lang, occurrences[side].get(c.key, []), sentences[side], stops[side])
+        for side, c in enumerate(p.sides)
+        if c is not None
+    ])  # fmt: skip
+
+
 def pair_terms(
     lexicons: tuple[Lexicon, Lexicon],
     sentences: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]],
@@ -303,10 +323,14 @@ def pair_terms(
         if not newly:
             break
         dropped |= newly
-    entries = [
-        Entry(*same_number(*p.sides), p.confidence, free, _score(p, free, config), p.best_pair)
-        for p, free in kept
-        if isinstance(p, Proposal)
-    ]
+    entries = []
+    for p, free in kept:
+        if not isinstance(p, Proposal):
+            continue
+        kind = word_class(p, occurrences, sentences, stops) if config.word_classes else TERM
+        if kind != TERM and not p.paired:
+            continue  # a plain word of one language: no glossary entry
+        entries.append(Entry(*same_number(*p.sides), p.confidence, free, _score(p, free, config),
+                             p.best_pair, kind))  # fmt: skip
     entries.sort(key=lambda e: (-e.score, *(c.key if c else "" for c in (e.src, e.tgt))))
     return entries, occurrences
