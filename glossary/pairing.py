@@ -249,6 +249,11 @@ def _score(p: Proposal, free: int, config: GlossaryConfig) -> float:
     return (1 - math.exp(-termhood / config.termhood_scale)) * weight * pairing
 
 
+def _lowercase_too(c: Candidate) -> bool:
+    """A one-word candidate with a lowercase form among its forms."""
+    return " " not in c.key and any(f[:1].islower() for f in (c.form, *c.variants))
+
+
 def word_class(
     p: Proposal,
     occurrences: tuple[Occurrences, Occurrences],
@@ -256,8 +261,11 @@ def word_class(
     stops: tuple[frozenset[str], ...],
 ) -> str:
     """The word class of a kept proposal (:func:`alinea.glossary.wordclass.entry_class`):
-    ``term`` for names and acronyms."""
-    if entry_type(p.sides) != "term":
+    ``term`` for acronyms and names, except a one-word name also seen in lowercase (a common
+    word capitalised inside a longer name: ``Seguridad``)."""
+    kind = entry_type(p.sides)
+    if kind == "acronym" or (kind == "name" and not all(c is None or _lowercase_too(c)
+                                                         for c in p.sides)):  # fmt: skip
         return TERM
     return entry_class([
         side_class(c.form, c.lang, occurrences[side].get(c.key, []), sentences[side], stops[side])
