@@ -27,7 +27,11 @@
    one-word term, two documents. The selection runs again without the entries that did not
    recur (a fragment such as ``Norte`` must not block ``líder norte-coreano``), at most
    ``MAX_ROUNDS`` times.
-4. **Score** in [0, 1]::
+4. **Word classes** (:mod:`alinea.glossary.wordclass`): a kept ``term`` entry that looks like
+   no term, a verb form (``viajou``/``viajó``), a plain word (``ano``/``año``, ``setembro``) or
+   a clause (``firmado durante la cumbre``), is a ``candidate`` when paired (a translator may
+   still want it, but not imported unseen) and leaves the glossary when unpaired.
+5. **Score** in [0, 1]::
 
        T = log2(1 + min(words, 3)) * free * (1 + log2(docs))       concept termhood
        score = (1 - exp(-T / termhood_scale)) * W * Q
@@ -77,7 +81,9 @@ from alinea.glossary.wordclass import TERM, entry_class, side_class
 # edited entries are kept with status ``reviewed``
 # v4: a calibrated confidence links the pairs and scores them; below the threshold, status
 # ``candidate``
-METHOD_ID = "phrase-pair.v4"
+# v5: entries that are no terms (verb forms, plain words, clauses: alinea.glossary.wordclass)
+# are candidates, or out when unpaired; a name next to the same capitalised word is a fragment
+METHOD_ID = "phrase-pair.v5"
 MAX_ROUNDS = 4
 
 

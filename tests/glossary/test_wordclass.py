@@ -1,0 +1,116 @@
+"""Word classes without a POS model: verb forms, plain words, clauses; what they do to entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from alinea.glossary.stopwords import stopwords
+from alinea.glossary.wordclass import (
+    GENERAL,
+    TERM,
+    VERBAL,
+    Side,
+    entry_class,
+    general_word,
+    nominal,
+    side_class,
+    verb_form,
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "verbal"),
+    [
+        ("viajou", "pt", True),  # preterite, viajar is common
+        ("viajó", "es", True),
+        ("acusaram", "pt", True),
+        ("firmaron", "es", True),
+        ("Apreciamos", "pt", True),  # capitalised at a sentence start
+        ("incluindo", "pt", True),  # gerund
+        ("alimentará", "es", True),  # future
+        ("recebido", "pt", True),  # participle
+        ("contiene", "es", True),  # present with a stem change: contener
+        ("atacar", "pt", True),  # infinitive: atacou is common
+        ("militar", "pt", False),  # militou is rare: an adjective
+        ("lugar", "pt", False),
+        ("munições", "pt", False),
+        ("cooperación", "es", False),
+        ("mundo", "pt", False),
+        ("viajou", "xx", False),  # no tables: no signal
+    ],
+)
+def test_verb_form(word: str, lang: str, verbal: bool) -> None:
+    assert verb_form(word, lang) is verbal
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "general"),
+    [
+        ("ano", "pt", True),  # common in any text
+        ("setembro", "pt", True),  # a month
+        ("miércoles", "es", True),  # a weekday
+        ("seguramente", "es", True),  # an adverb
+        ("munições", "pt", False),
+        ("pangolines", "es", False),
+        ("ano", "xx", False),
+    ],
+)
+def test_general_word(word: str, lang: str, general: bool) -> None:
+    assert general_word(word, lang) is general
+
+
+TOKENS = {
+    "a": "El nuevo tratado de asociación , firmado durante la cumbre , prevé ayuda".split(),
+    "b": "las restricciones asumidas por los países".split(),
+    "c": "Putin visita por primera vez la capital".split(),
+    "d": "es la primera visita de Putin".split(),
+    "e": "para atacar o território".split(),
+    "f": "começou a atacar".split(),
+}
+
+
+@pytest.mark.parametrize(
+    ("form", "lang", "spots", "kind", "firm"),
+    [
+        ("firmado durante la cumbre", "es", [("a", 6, 10)], VERBAL, False),
+        ("restricciones asumidas", "es", [("b", 1, 3)], VERBAL, True),  # with its agent
+        ("visita de Putin", "es", [("d", 3, 6)], GENERAL, True),  # a noun with a person
+        ("tratado", "es", [("a", 2, 3)], VERBAL, False),  # looks verbal ...
+        ("asociación", "es", [("a", 4, 5)], TERM, False),
+        ("ano", "pt", [], GENERAL, False),
+    ],
+)
+def test_side_class(form: str, lang: str, spots: list, kind: str, firm: bool) -> None:
+    side = side_class(form, lang, spots, TOKENS, stopwords(lang))
+    assert (side.kind, side.firm) == (kind, firm)
+
+
+@pytest.mark.parametrize(
+    ("word", "spots", "noun"),
+    [
+        ("tratado", [("a", 2, 3)], False),  # after "nuevo"
+        ("visita", [("c", 1, 2)], False),
+        ("visita", [("c", 1, 2), ("d", 2, 3)], True),  # once after "la": a noun
+        ("atacar", [("e", 1, 2), ("f", 2, 3)], False),  # "a atacar": a preposition
+    ],
+)
+def test_nominal(word: str, spots: list, noun: bool) -> None:
+    tokens = dict(TOKENS, d="es la visita de Putin".split())  # "la primera visita" is not
+    assert nominal(word, spots, tokens, "es" if word != "atacar" else "pt") is noun
+
+
+@pytest.mark.parametrize(
+    ("sides", "kind"),
+    [
+        ([Side(VERBAL, False, False, False), Side(VERBAL, False, False, False)], VERBAL),
+        ([Side(VERBAL, False, True, False), Side(VERBAL, False, True, False)], TERM),  # visita
+        ([Side(VERBAL, False, False, False), Side(TERM, False, True, False)], VERBAL),
+        ([Side(VERBAL, True, True, False), Side(TERM, False, True, False)], VERBAL),  # firm
+        ([Side(GENERAL, False, False, False), Side(GENERAL, False, True, False)], GENERAL),
+        ([Side(GENERAL, False, True, False), Side(TERM, False, True, False)], TERM),  # acordo
+        ([Side(GENERAL, False, False, True), Side(TERM, False, True, False)], GENERAL),  # once
+        ([Side(TERM, False, False, True)], TERM),
+    ],
+)
+def test_entry_class(sides: list[Side], kind: str) -> None:
+    assert entry_class(sides) == kind
