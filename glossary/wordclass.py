@@ -13,8 +13,10 @@ multiword term) gets a *word class* from signals that need no tagger:
   ``atacou``), about as common as the word itself (``militar`` is no verb: ``militou`` is
   rare). A word the text puts after a determiner (``el tratado``, ``a visita``), in either
   language, is a noun whatever its ending. A multiword term is verbal when it starts with a verb
-  (``firmado durante la cumbre``, ``contiene una cláusula``) or ends with a participle followed by
-  its agent (``restrições assumidas pelos``);
+  (``firmado durante la cumbre``, ``contiene una cláusula``), is a clause (an adverb in
+  ``-mente`` first or a form only a finite verb has after the first word: ``seguramente
+  alimentará``) or ends with a participle followed by its agent (``restrições assumidas
+  pelos``);
 - **general**: a month or weekday (:data:`CALENDAR`), an adverb in ``-mente``, a word whose
   general-language frequency is at least :data:`GENERAL_ZIPF` on the Zipf scale (about the
   2,000 most common words: ``ano``, ``amigo``, ``países``), or a common noun with a person's name
@@ -61,36 +63,52 @@ VERB_ENDINGS: dict[str, dict[str, str]] = {
         "er": "=ió", "ir": "=ió",
     },
 }  # fmt: skip
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# the endings of VERB_ENDINGS that only a finite verb has (no participle, infinitive, gerund or
+# present form, which nouns and adjectives share: ``tratado``, ``visita``)
+FINITE: dict[str, frozenset[str]] = {
+    "pt": _words(
+        "ou eu iu aram eram iram ava avam amos emos imos ará arão erá erão irá irão aria eria iria"
+    ),
+    "es": _words(
+        "ó ió aron ieron aba aban amos emos imos ará arán erá erán irá irán aría ería iría"
+    ),
+}
 # stem vowel changes of present forms (es ``contiene`` -> ``contener``)
 STEM_CHANGES: dict[str, tuple[tuple[str, str], ...]] = {"es": (("ie", "e"), ("ue", "o"))}
 MIN_STEM = 3
 # folded words that put a noun after them: articles, demonstratives, possessives, contractions
 DETERMINERS: dict[str, frozenset[str]] = {
-    "pt": frozenset(
+    "pt": _words(
         "o a os as um uma uns umas este esta estes estas esse essa esses essas aquele aquela "
         "aqueles aquelas seu sua seus suas meu minha meus minhas nosso nossa nossos nossas "
         "do da dos das no na nos nas ao aos pelo pela pelos pelas num numa deste desta neste "
-        "nesta desse dessa nesse nessa".split()
+        "nesta desse dessa nesse nessa"
     ),
-    "es": frozenset(
+    "es": _words(
         "el la los las un una unos unas este esta estos estas ese esa esos esas aquel aquella "
-        "aquellos aquellas su sus mi mis nuestro nuestra nuestros nuestras del al".split()
+        "aquellos aquellas su sus mi mis nuestro nuestra nuestros nuestras del al"
     ),
 }
 AMBIGUOUS_ARTICLES: dict[str, frozenset[str]] = {"pt": frozenset(["a"])}
 # folded prepositions that introduce the agent of a participle
 AGENTS: dict[str, frozenset[str]] = {
-    "pt": frozenset("por pelo pela pelos pelas".split()),
+    "pt": _words("por pelo pela pelos pelas"),
     "es": frozenset(["por"]),
 }
 CALENDAR: dict[str, frozenset[str]] = {
-    "pt": frozenset(
+    "pt": _words(
         "janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro "
-        "dezembro domingo segunda terca quarta quinta sexta sabado".split()
+        "dezembro domingo segunda terca quarta quinta sexta sabado"
     ),
-    "es": frozenset(
+    "es": _words(
         "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre "
-        "noviembre diciembre lunes martes miercoles jueves viernes sabado domingo".split()
+        "noviembre diciembre lunes martes miercoles jueves viernes sabado domingo"
     ),
 }
 ADVERB_ENDING = "mente"
@@ -98,12 +116,14 @@ ADVERB_ENDING = "mente"
 Spot = tuple[str, int, int]  # sent_id, start, end
 
 
-def _infinitives(word: str, lang: str) -> list[str]:
+def _infinitives(word: str, lang: str, finite: bool = False) -> list[str]:
     """The forms that would make ``word`` (lowercase) a verb form: infinitives for a finite
-    form or participle, the preterite for an infinitive."""
+    form or participle, the preterite for an infinitive (``finite``: finite endings only)."""
     out = []
     for ending, sources in VERB_ENDINGS.get(lang, {}).items():
         if not word.endswith(ending) or len(word) - len(ending) < MIN_STEM:
+            continue
+        if finite and ending not in FINITE.get(lang, ()):
             continue
         stem = word[: len(word) - len(ending)]
         stems = [stem] + [
@@ -117,17 +137,22 @@ def _infinitives(word: str, lang: str) -> list[str]:
 
 
 @cache
-def verb_form(word: str, lang: str) -> bool:
-    """Whether ``word`` ends like a verb form of ``lang`` whose verb is attested in general
-    text about as often (module docstring); False for languages without tables or
-    frequencies."""
+def verb_form(word: str, lang: str, finite: bool = False) -> bool:
+    """Whether ``word`` ends like a verb form of ``lang`` (``finite``: a form only a finite
+    verb has, :data:`FINITE`) whose verb is attested in general text about as often (module
+    docstring); False for languages without tables or frequencies."""
     base = base_language(lang)
     word = word.lower()
     own = zipf(word, base)
     if own is None or base not in VERB_ENDINGS:
         return False
-    related = [zipf(w, base) or 0.0 for w in _infinitives(word, base) if w != word]
+    related = [zipf(w, base) or 0.0 for w in _infinitives(word, base, finite) if w != word]
     return bool(related) and max(related) >= max(PARADIGM_FLOOR, own - PARADIGM_GAP)
+
+
+def _adverb(word: str, base: str) -> bool:
+    """An adverb in ``-mente`` (languages with verb tables)."""
+    return base in VERB_ENDINGS and word.lower().endswith(ADVERB_ENDING) and len(word) > 7
 
 
 @cache
@@ -138,7 +163,7 @@ def general_word(word: str, lang: str) -> bool:
     lower = word.lower()
     if fold(lower) in CALENDAR.get(base, ()):
         return True
-    if base in VERB_ENDINGS and lower.endswith(ADVERB_ENDING) and len(lower) > 7:
+    if _adverb(lower, base):
         return True
     z = zipf(lower, base)
     return z is not None and z >= GENERAL_ZIPF
@@ -199,9 +224,13 @@ def side_class(
         if general_word(form, base):
             return side(GENERAL)
         return side(VERBAL if verb_form(form, base) else TERM)
+    if _adverb(words[0], base) or any(verb_form(w, base, finite=True) for w in words[1:]):
+        return side(VERBAL, True)  # a clause: ``seguramente alimentará``, ``Kim viajou``
     agents = AGENTS.get(base, frozenset())
-    if spots and verb_form(words[-1], base) and all(
-        w in agents for w in _neighbours(spots, tokens, after=True)
+    if (
+        spots
+        and verb_form(words[-1], base)
+        and all(w in agents for w in _neighbours(spots, tokens, after=True))
     ):
         return side(VERBAL, True)
     stop_at = next((k for k, w in enumerate(words) if fold(w) in stops), None)

@@ -16,6 +16,7 @@ from alinea.glossary.wordclass import (
     side_class,
     verb_form,
 )
+from alinea.text import tokenize
 
 
 @pytest.mark.parametrize(
@@ -60,12 +61,12 @@ def test_general_word(word: str, lang: str, general: bool) -> None:
 
 
 TOKENS = {
-    "a": "El nuevo tratado de asociación , firmado durante la cumbre , prevé ayuda".split(),
-    "b": "las restricciones asumidas por los países".split(),
-    "c": "Putin visita por primera vez la capital".split(),
-    "d": "es la primera visita de Putin".split(),
-    "e": "para atacar o território".split(),
-    "f": "começou a atacar".split(),
+    "a": tokenize("El nuevo tratado de asociación , firmado durante la cumbre , prevé ayuda"),
+    "b": tokenize("las restricciones asumidas por los países"),
+    "c": tokenize("Putin visita por primera vez la capital"),
+    "d": tokenize("es la primera visita de Putin"),
+    "e": tokenize("para atacar o território"),
+    "f": tokenize("começou a atacar"),
 }
 
 
@@ -95,7 +96,7 @@ def test_side_class(form: str, lang: str, spots: list, kind: str, firm: bool) ->
     ],
 )
 def test_nominal(word: str, spots: list, noun: bool) -> None:
-    tokens = dict(TOKENS, d="es la visita de Putin".split())  # "la primera visita" is not
+    tokens = dict(TOKENS, d=tokenize("es la visita de Putin"))  # "la primera visita" is not
     assert nominal(word, spots, tokens, "es" if word != "atacar" else "pt") is noun
 
 
