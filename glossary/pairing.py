@@ -27,10 +27,14 @@
    one-word term, two documents. The selection runs again without the entries that did not
    recur (a fragment such as ``Norte`` must not block ``líder norte-coreano``), at most
    ``MAX_ROUNDS`` times.
-4. **Word classes** (:mod:`alinea.glossary.wordclass`): a kept ``term`` entry that looks like
-   no term, a verb form (``viajou``/``viajó``), a plain word (``ano``/``año``, ``setembro``) or
-   a clause (``firmado durante la cumbre``), is a ``candidate`` when paired (a translator may
-   still want it, but not imported unseen) and leaves the glossary when unpaired.
+4. **Word classes** (:mod:`alinea.glossary.wordclass`, decided before the selection): a
+   ``term`` proposal that looks like no term, a verb form (``viajou``/``viajó``), a plain word
+   (``ano``/``año``, ``setembro``) or a clause (``firmado durante la cumbre``), is offered
+   after every term and holds no span, so that it never blocks one (``munições`` inside
+   ``munições chegaram``), and becomes a ``candidate`` (a translator may still want it, but
+   not imported unseen); with no counterpart it is no proposal at all. A ``candidate`` pair
+   below the threshold holds no span either: a best guess never makes a sure entry's
+   occurrences less free.
 5. **Score** in [0, 1]::
 
        T = log2(1 + min(words, 3)) * free * (1 + log2(docs))       concept termhood
@@ -321,7 +325,23 @@ def pair_terms(
         keys = [c.key if c else "" for c in p.sides]
         return -occurrences_of(p, occurrences), -p.confidence, -words(p), keys[0], keys[1]
 
-    proposals = sorted(paired, key=order) + sorted(alone, key=order)
+    # word classes first: a non-term never blocks a term (it is offered after every term and
+    # occupies no span a term needs); one with no counterpart is no entry at all
+    kinds: dict[int, str] = {}
+    if config.word_classes:
+        kinds = {id(p): word_class(p, occurrences, sentences, stops) for p in (*paired, *alone)}
+    terms = [p for p in paired if kinds.get(id(p), TERM) == TERM]
+    alone_terms = [p for p in alone if kinds.get(id(p), TERM) == TERM]
+    others = [p for p in paired if kinds.get(id(p), TERM) != TERM]
+    proposals = [*sorted(terms, key=order), *sorted(alone_terms, key=order),
+                 *sorted(others, key=order)]  # fmt: skip
+    threshold = config.threshold_in_effect()
+
+    def firm(p: Proposal) -> bool:
+        """Whether ``p`` holds its spans: a term, unpaired or paired at the threshold (a
+        candidate, a best guess, never makes a sure entry's occurrences less free)."""
+        return kinds.get(id(p), TERM) == TERM and (not p.paired or p.confidence >= threshold)
+
     dropped: set[int] = set()
     enclosed: tuple[dict[str, bool], dict[str, bool]] = {}, {}  # the same in every round
     for _ in range(MAX_ROUNDS):  # entries that do not recur must not block others: run again
@@ -329,7 +349,7 @@ def pair_terms(
                               enclosed)  # fmt: skip
         for k, p in enumerate(proposals):
             if k not in dropped:
-                selection.offer(p)
+                selection.offer(p, occupy=firm(p))
         kept = selection.recurring()
         survivors = {id(p) for p, _ in kept}
         accepted = selection.accepted_ids
@@ -337,14 +357,17 @@ def pair_terms(
         if not newly:
             break
         dropped |= newly
-    entries = []
-    for p, free in kept:
-        if not isinstance(p, Proposal):
-            continue
-        kind = word_class(p, occurrences, sentences, stops) if config.word_classes else TERM
-        if kind != TERM and not p.paired:
-            continue  # a plain word of one language: no glossary entry
-        entries.append(Entry(*same_number(*p.sides), p.confidence, free, _score(p, free, config),
-                             p.best_pair, kind))  # fmt: skip
+    entries = [
+        Entry(
+            *same_number(*p.sides),
+            p.confidence,
+            free,
+            _score(p, free, config),
+            p.best_pair,
+            kinds.get(id(p), TERM),
+        )
+        for p, free in kept
+        if isinstance(p, Proposal)
+    ]
     entries.sort(key=lambda e: (-e.score, *(c.key if c else "" for c in (e.src, e.tgt))))
     return entries, occurrences

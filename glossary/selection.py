@@ -137,8 +137,10 @@ class Selection:
     _keys: tuple[dict[str, Proposal], dict[str, Proposal]] = field(default_factory=lambda: ({}, {}))
     _spans: tuple[dict[str, list[tuple[int, int]]], ...] = field(default_factory=lambda: ({}, {}))
 
-    def offer(self, p: Proposal) -> bool:
-        """Accept ``p`` unless it is a one-off phrase, crosses or badly extends an entry."""
+    def offer(self, p: Proposal, occupy: bool = True) -> bool:
+        """Accept ``p`` unless it is a one-off phrase, crosses or badly extends an entry; an
+        entry accepted without ``occupy`` (no term) holds no span: it never blocks, covers or
+        is extended by another."""
         if (
             self._one_off_phrase(p)
             or self._not_maximal(p)
@@ -147,6 +149,8 @@ class Selection:
         ):
             return False
         self.accepted.append(p)
+        if not occupy:
+            return True
         for side, c in enumerate(p.sides):
             if c is not None:
                 self._keys[side][c.key] = p

@@ -70,13 +70,15 @@ def _words(text: str) -> frozenset[str]:
 
 
 # the endings of VERB_ENDINGS that only a finite verb has (no participle, infinitive, gerund or
-# present form, which nouns and adjectives share: ``tratado``, ``visita``)
+# singular present form, which nouns and adjectives share: ``tratado``, ``visita``; a noun in
+# ``-em``/``-en``, ``ordem``, ``imagen``, has no verb to be a form of)
 FINITE: dict[str, frozenset[str]] = {
     "pt": _words(
-        "ou eu iu aram eram iram ava avam amos emos imos ará arão erá erão irá irão aria eria iria"
+        "ou eu iu aram eram iram ava avam am em amos emos imos ará arão erá erão irá irão aria "
+        "eria iria"
     ),
     "es": _words(
-        "ó ió aron ieron aba aban amos emos imos ará arán erá erán irá irán aría ería iría"
+        "ó ió aron ieron aba aban an en amos emos imos ará arán erá erán irá irán aría ería iría"
     ),
 }
 # stem vowel changes of present forms (es ``contiene`` -> ``contener``)

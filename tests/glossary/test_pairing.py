@@ -273,11 +273,15 @@ def test_seed_gold_recall_and_targets(seed_glossary: pl.DataFrame) -> None:
     gold = ev.read_tsv(ev.GOLDEN / "seed_glossary.tsv")
     found, _ = ev.recall(seed_glossary, gold)
     assert len(gold) == 40
-    assert found >= 36  # the 90%; measured 38: the two missing pairs are candidates
+    assert found >= 36  # the 90%; measured 39: acordo / tratado is a candidate
     held = ev.recall(seed_glossary.with_columns(status=pl.lit("paired")), gold)
     assert held == (len(gold), [])  # every gold pair is an entry, paired or candidate
     correct, _ = ev.precision(seed_glossary, ev.read_tsv(ev.GOLDEN / ev.JUDGEMENTS))
-    assert correct >= 44  # measured: 44 of 50
+    assert correct >= 44  # measured: 45 of 50
+    judged = ev.read_tsv(ev.GOLDEN / ev.JUDGEMENTS)
+    paired_only = seed_glossary.filter(pl.col("status") == "paired")
+    right, _ = ev.precision(paired_only, judged, None)
+    assert right >= 0.95 * paired_only.height  # the 95%; measured 55 of 57
     # every two-sided entry has a verdict: a new one is judged when it first appears
     paired = seed_glossary.filter(pl.col("status").is_in(["paired", "candidate"]))
     assert ev.precision(paired, ev.read_tsv(ev.GOLDEN / ev.JUDGEMENTS), None)[1] == []

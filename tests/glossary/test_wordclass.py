@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
+from alinea.glossary.pairing import GlossaryConfig
+from alinea.glossary.stage import build_glossary
 from alinea.glossary.stopwords import stopwords
 from alinea.glossary.wordclass import (
     GENERAL,
@@ -16,6 +19,7 @@ from alinea.glossary.wordclass import (
     side_class,
     verb_form,
 )
+from alinea.schema import SENTENCES, polars_schema, sentence_pairs_schema, word_alignments_schema
 from alinea.text import tokenize
 
 
@@ -115,3 +119,49 @@ def test_nominal(word: str, spots: list, noun: bool) -> None:
 )
 def test_entry_class(sides: list[Side], kind: str) -> None:
     assert entry_class(sides) == kind
+
+
+def _frames(pairs: list[tuple[str, str]], alone: list[str]) -> tuple[pl.DataFrame, ...]:
+    """One document per sentence; each pair aligned word for word (same token counts)."""
+    sentences, sentence_pairs, words = [], [], []
+    rows = [(lang, t) for pt, es in pairs for lang, t in (("pt", pt), ("es", es))]
+    for k, (lang, text) in enumerate([*rows, *(("es", t) for t in alone)]):
+        sentences.append({"sent_id": f"s{k}", "doc_id": f"d{k}", "lang": lang, "para": 0,
+                          "idx": 0, "text": text, "start": 0, "end": len(text),
+                          "is_boilerplate": False})  # fmt: skip
+    for k, (pt, es) in enumerate(pairs):
+        src, tgt = tokenize(pt), tokenize(es)
+        links = [[i, i] for i in range(len(src))]
+        sentence_pairs.append({"pair_id": f"p{k}", "translation": {"pt": pt, "es": es},
+                               "pt_doc_id": f"d{2 * k}", "es_doc_id": f"d{2 * k + 1}",
+                               "pt_sent_ids": [f"s{2 * k}"], "es_sent_ids": [f"s{2 * k + 1}"],
+                               "score": 0.95, "kind": "1-1", "method": "test"})  # fmt: skip
+        words.append({"pair_id": f"p{k}", "pt_tokens": src, "es_tokens": tgt, "links": links,
+                      "link_scores": [1.0] * len(links), "method": "test"})  # fmt: skip
+    return (
+        pl.DataFrame(sentences, schema=polars_schema(SENTENCES)),
+        pl.DataFrame(sentence_pairs, schema=polars_schema(sentence_pairs_schema("pt", "es"))),
+        pl.DataFrame(words, schema=polars_schema(word_alignments_schema("pt", "es"))),
+    )
+
+
+PAIRS = [
+    ("Os rebeldes viajaram ontem .", "Los rebeldes viajaron ayer ."),
+    ("Os rebeldes viajaram cedo .", "Los rebeldes viajaron pronto ."),
+    ("As munições chegaram hoje .", "Las municiones llegaron hoy ."),
+    ("As munições faltam aqui .", "Las municiones faltan aquí ."),
+]
+ALONE = ["Ayer firmaron el chantaje .", "Luego firmaron otro pacto .", "El chantaje sigue ."]
+
+
+@pytest.mark.parametrize("word_classes", [True, False])
+def test_verb_forms_are_candidates_and_leave_when_unpaired(word_classes: bool) -> None:
+    config = GlossaryConfig(word_classes=word_classes)
+    g = build_glossary(*_frames(PAIRS, ALONE), ("pt", "es"), config)
+    status = {(r["pt"], r["es"]): r["status"] for r in g.iter_rows(named=True)}
+    assert status[(None, "chantaje")] == "unpaired"
+    # clauses are candidates and leave "munições" free (without word classes they cover it)
+    assert status.get(("munições", "municiones")) == ("paired" if word_classes else None)
+    clause = status[("munições chegaram", "municiones llegaron")]
+    assert clause == ("candidate" if word_classes else "paired")
+    assert ((None, "firmaron") in status) is not word_classes  # a verb form of one language
