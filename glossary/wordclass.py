@@ -12,11 +12,12 @@ multiword term) gets a *word class* from signals that need no tagger:
   (wordfreq: ``viajou`` -> ``viajar``; an infinitive, ``atacar``, needs its preterite
   ``atacou``), about as common as the word itself (``militar`` is no verb: ``militou`` is
   rare). A word the text puts after a determiner (``el tratado``, ``a visita``), in either
-  language, is a noun whatever its ending. A multiword term is verbal when it starts with a verb
-  (``firmado durante la cumbre``, ``contiene una cláusula``), is a clause (an adverb in
-  ``-mente`` first or a form only a finite verb has after the first word: ``seguramente
-  alimentará``) or ends with a participle followed by its agent (``restrições assumidas
-  pelos``);
+  language, is a noun whatever its ending. A multiword term is verbal when it starts with a
+  finite verb or a gerund (a participle or a present heads many terms: ``medidas de
+  distanciamento``, ``tosse seca``), is a clause (an adverb in
+  ``-mente``, or a form only a finite verb has after the first word: ``seguramente
+  alimentará``, ``casos leves normalmente``) or ends with a participle followed by its agent
+  (``restrições assumidas pelos``);
 - **general**: a month or weekday (:data:`CALENDAR`), an adverb in ``-mente``, a word whose
   general-language frequency is at least :data:`GENERAL_ZIPF` on the Zipf scale (about the
   2,000 most common words: ``ano``, ``amigo``, ``países``), or a common noun with a person's name
@@ -152,6 +153,11 @@ def verb_form(word: str, lang: str, finite: bool = False) -> bool:
     return bool(related) and max(related) >= max(PARADIGM_FLOOR, own - PARADIGM_GAP)
 
 
+def _gerund(word: str, base: str) -> bool:
+    """A gerund whose verb is attested (``sendo``, ``incluyendo``)."""
+    return word.lower().endswith(("ando", "endo", "indo")) and verb_form(word, base)
+
+
 def _adverb(word: str, base: str) -> bool:
     """An adverb in ``-mente`` (languages with verb tables)."""
     return base in VERB_ENDINGS and word.lower().endswith(ADVERB_ENDING) and len(word) > 7
@@ -226,7 +232,9 @@ def side_class(
         if general_word(form, base):
             return side(GENERAL)
         return side(VERBAL if verb_form(form, base) else TERM)
-    if _adverb(words[0], base) or any(verb_form(w, base, finite=True) for w in words[1:]):
+    if any(_adverb(w, base) for w in words) or any(
+        verb_form(w, base, finite=True) for w in words[1:]
+    ):
         return side(VERBAL, True)  # a clause: ``seguramente alimentará``, ``Kim viajou``
     agents = AGENTS.get(base, frozenset())
     if (
@@ -240,8 +248,10 @@ def side_class(
         tail = words[stop_at + 1 :]
         if all(w[:1].isupper() and not w.isupper() and w.isalpha() for w in tail):
             return side(GENERAL, True)
-    if verb_form(words[0], base) and fold(words[0]) not in stops:
-        return side(VERBAL)
+    if fold(words[0]) not in stops and (
+        verb_form(words[0], base, finite=True) or _gerund(words[0], base)
+    ):
+        return side(VERBAL)  # not a participle or a present: ``medidas``, ``tosse seca`` head terms
     return side(TERM)
 
 

@@ -77,7 +77,10 @@ TOKENS = {
 @pytest.mark.parametrize(
     ("form", "lang", "spots", "kind", "firm"),
     [
-        ("firmado durante la cumbre", "es", [("a", 6, 10)], VERBAL, False),
+        ("firmaron el acuerdo", "es", [], VERBAL, False),  # starts with a finite verb
+        ("firmado durante la cumbre", "es", [("a", 6, 10)], TERM, False),  # a participle heads
+        ("medidas de distanciamento", "pt", [], TERM, False),  # ... many terms
+        ("casos leves normalmente", "pt", [], VERBAL, True),  # an adverb: a clause
         ("restricciones asumidas", "es", [("b", 1, 3)], VERBAL, True),  # with its agent
         ("visita de Putin", "es", [("d", 3, 6)], GENERAL, True),  # a noun with a person
         ("tratado", "es", [("a", 2, 3)], VERBAL, False),  # looks verbal ...
