@@ -29,7 +29,7 @@
    ``MAX_ROUNDS`` times.
 4. **Word classes** (:mod:`alinea.glossary.wordclass`, decided before the selection): a
    ``term`` proposal that looks like no term, a verb form (``viajou``/``viajó``), a plain word
-   (``ano``/``año``, ``setembro``) or a clause (``firmado durante la cumbre``), is offered
+   (``ano``/``año``, ``setembro``) or a clause (``seguramente alimentará``), is offered
    after every term and holds no span, so that it never blocks one (``munições`` inside
    ``munições chegaram``), and becomes a ``candidate`` (a translator may still want it, but
    not imported unseen); with no counterpart it is no proposal at all. A ``candidate`` pair

@@ -11,8 +11,8 @@ multiword term) gets a *word class* from signals that need no tagger:
   :data:`VERB_ENDINGS`) *and* the verb it would be a form of is attested in general text
   (wordfreq: ``viajou`` -> ``viajar``; an infinitive, ``atacar``, needs its preterite
   ``atacou``), about as common as the word itself (``militar`` is no verb: ``militou`` is
-  rare). A word the text puts after a determiner (``el tratado``, ``a visita``), in either
-  language, is a noun whatever its ending. A multiword term is verbal when it starts with a
+  rare). A word its text puts after a determiner (``el tratado``, ``a visita``) is a noun
+  whatever its ending. A multiword term is verbal when it starts with a
   finite verb or a gerund (a participle or a present heads many terms: ``medidas de
   distanciamento``, ``tosse seca``), is a clause (an adverb in
   ``-mente``, or a form only a finite verb has after the first word: ``seguramente
@@ -20,8 +20,8 @@ multiword term) gets a *word class* from signals that need no tagger:
   (``restrições assumidas pelos``);
 - **general**: a month or weekday (:data:`CALENDAR`), an adverb in ``-mente``, a word whose
   general-language frequency is at least :data:`GENERAL_ZIPF` on the Zipf scale (about the
-  2,000 most common words: ``ano``, ``amigo``, ``países``), or a common noun with a person's name
-  (``visita de Putin``);
+  2,000 most common words: ``ano``, ``amigo``, ``países``; on both sides, or on one side seen
+  only once), or a common noun with a person's name (``visita de Putin``);
 - **term** otherwise, and always for names and acronyms.
 
 Languages without tables or word frequencies get ``term`` (no signal, no harm). The signals are
