@@ -32,9 +32,9 @@
    (``ano``/``año``, ``setembro``) or a clause (``seguramente alimentará``), is offered
    after every term and holds no span, so that it never blocks one (``munições`` inside
    ``munições chegaram``), and becomes a ``candidate`` (a translator may still want it, but
-   not imported unseen); with no counterpart it is no proposal at all. A ``candidate`` pair
-   below the threshold holds no span either: a best guess never makes a sure entry's
-   occurrences less free.
+   not imported unseen); with no counterpart it is no proposal at all. (A pair below the
+   threshold does hold its spans: ``tapete vermelho``/``alfombra roja`` keeps ``tapete`` and
+   ``vermelho`` from becoming entries of their own.)
 5. **Score** in [0, 1]::
 
        T = log2(1 + min(words, 3)) * free * (1 + log2(docs))       concept termhood
@@ -335,13 +335,6 @@ def pair_terms(
     others = [p for p in paired if kinds.get(id(p), TERM) != TERM]
     proposals = [*sorted(terms, key=order), *sorted(alone_terms, key=order),
                  *sorted(others, key=order)]  # fmt: skip
-    threshold = config.threshold_in_effect()
-
-    def firm(p: Proposal) -> bool:
-        """Whether ``p`` holds its spans: a term, unpaired or paired at the threshold (a
-        candidate, a best guess, never makes a sure entry's occurrences less free)."""
-        return kinds.get(id(p), TERM) == TERM and (not p.paired or p.confidence >= threshold)
-
     dropped: set[int] = set()
     enclosed: tuple[dict[str, bool], dict[str, bool]] = {}, {}  # the same in every round
     for _ in range(MAX_ROUNDS):  # entries that do not recur must not block others: run again
@@ -349,7 +342,7 @@ def pair_terms(
                               enclosed)  # fmt: skip
         for k, p in enumerate(proposals):
             if k not in dropped:
-                selection.offer(p, occupy=firm(p))
+                selection.offer(p, occupy=kinds.get(id(p), TERM) == TERM)
         kept = selection.recurring()
         survivors = {id(p) for p, _ in kept}
         accepted = selection.accepted_ids

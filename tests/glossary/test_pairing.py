@@ -170,7 +170,6 @@ def entry(pt: str | None, es: str | None) -> dict | None:
         ("NATO", "OTAN", "acronym", "paired"),  # spelled differently: through the links
         # once per language: recurs as a concept; one aligned pair is thin evidence
         ("comboio blindado", "tren blindado", "term", "candidate"),
-        ("comboio", "tren", "term", "paired"),  # a candidate holds no span: comboio is free
         ("aprovada", "aprobada", "term", "candidate"),  # a participle: no term (wordclass)
         ("Moscovo", "Moscú", "name", "paired"),
         # seen once in PT, in no aligned pair: paired as a close cognate of a recurring ES term
