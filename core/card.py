@@ -157,8 +157,9 @@ def glossary_note(glossary: pl.DataFrame | None, signature: str) -> str:
     return (
         f"\n\nGlossary: {glossary.height} entries ({listed}). An entry is `paired` when its "
         f"calibrated confidence, the estimated probability that its two terms translate each "
-        f"other, is at least {threshold}; a pair below that is a `candidate` (a best guess, "
-        f"kept here with its score); `unpaired` entries are recurring terms of one language. "
+        f"other, is at least {threshold}, and it looks like a term; a pair below that, or one "
+        f"of a verb form or a plain word, is a `candidate` (a best guess, kept here with its "
+        f"score); `unpaired` entries are recurring terms of one language. "
         f"The glossary files in `exports/` {exported}."
     )
 

@@ -169,8 +169,9 @@ def glossary_schema(l1: str, l2: str) -> Schema:
         Column(
             "status",
             STRING,
-            "`paired`, `candidate` (both sides, calibrated confidence below the threshold: a "
-            "best guess, not in the translator exports by default), `unpaired` (one side only) "
+            "`paired`, `candidate` (both sides, calibrated confidence below the threshold or "
+            "not a term, such as a verb form or a plain word: a best guess, not in the "
+            "translator exports by default), `unpaired` (one side only) "
             "or `reviewed` (kept by a translator's decision, `alinea build --decisions`)",
         ),
         *per_lang,

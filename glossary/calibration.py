@@ -6,8 +6,10 @@ all of them counts the pairing already has: ``P`` itself and its alignment part,
 and their mean box score, cognate similarity, co-occurrence, sentence pairs, frequencies and
 documents of both sides, word counts, the entry kind, domain specificity, C-value, whether
 each side's best partner (by ``P``) is the other and by how much, the shares of the sentence
-pairs holding the rarer side in which the two are aligned / co-occur, and whether two one-word
-terms are only ever cited in different numbers. A logistic model
+pairs holding the rarer side in which the two are aligned / co-occur, whether two one-word
+terms are only ever cited in different numbers, and the word-class signals of
+:mod:`alinea.glossary.wordclass` (sides that look like a verb form, sides that are plain words,
+and how far apart the two one-word sides' general-language frequencies are). A logistic model
 (:class:`alinea.align.calibration.Logistic`, the one the sentence scores use) turns them into a
 probability. Its parameters live in ``calibration.json`` next to this module, written by
 ``scripts/fit_glossary_calibration.py`` from glossaries built on FLORES-200 devtest and
@@ -33,8 +35,9 @@ import numpy as np
 from alinea.align.calibration import Logistic, parameters_digest
 from alinea.glossary.association import Evidence
 from alinea.glossary.candidates import Candidate
-from alinea.glossary.generality import base_language, specificity
+from alinea.glossary.generality import base_language, specificity, zipf
 from alinea.glossary.inflection import looks_plural
+from alinea.glossary.wordclass import general_word, verb_form
 from alinea.text import fold
 
 FEATURES = (
@@ -42,7 +45,7 @@ FEATURES = (
     "log_pairs_tgt", "log_freq_src", "log_freq_tgt", "freq_ratio", "log_docs_min",
     "words_src", "words_tgt", "words_diff", "name", "acronym", "spec", "termhood",
     "best_src", "best_tgt", "margin_src", "margin_tgt", "identical", "aligned_share",
-    "together_share", "number_differs",
+    "together_share", "number_differs", "verbal", "general", "zipf_gap",
 )  # fmt: skip
 
 
@@ -124,6 +127,29 @@ def _number_differs(a: Candidate, b: Candidate) -> bool:
     return not numbers(a) & numbers(b)
 
 
+@dataclass(frozen=True, slots=True)
+class WordSignals:
+    """The position-free word-class signals of one candidate."""
+
+    verbal: bool  # a one-word term, or a multiword term's first word, looks like a verb form
+    general: bool  # a one-word term that is a plain word
+    zipf: float | None  # general-language frequency of a one-word term
+
+
+def word_signals(c: Candidate) -> WordSignals:
+    """:class:`WordSignals` of ``c`` (names and acronyms: none)."""
+    if c.type != "term":
+        return WordSignals(False, False, None)
+    words = c.form.split()
+    lang = base_language(c.lang)
+    single = len(words) == 1
+    return WordSignals(
+        verb_form(words[0], lang),
+        single and general_word(c.form, lang),
+        zipf(c.form.lower(), lang) if single else None,
+    )
+
+
 def _ranks(
     pairs: Sequence[tuple[str, str]], p: np.ndarray, side: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -155,8 +181,12 @@ def pair_features(
     partner and margin features compare each pair with the others of ``pairs``."""
     rows = []
     spec: dict[tuple[int, str], float] = {}
+    signals: dict[tuple[int, str], WordSignals] = {}
     for s, t in pairs:
         a_c, b_c = candidates[0][s], candidates[1][t]
+        ws = [signals.setdefault((k, c.key), word_signals(c)) for k, c in enumerate((a_c, b_c))]
+        zs = [w.zipf for w in ws]
+        gap = abs(zs[0] - zs[1]) if zs[0] is not None and zs[1] is not None else 0.0
         p, align = confidence(ev, s, t, scoring)
         a = ev.aligned[s, t]
         n_s, n_t = len(ev.src_pairs.get(s, ())), len(ev.tgt_pairs.get(t, ()))
@@ -173,6 +203,7 @@ def pair_features(
             math.log1p(min(a_c.termhood, b_c.termhood)),
             0.0, 0.0, 0.0, 0.0, fold(s) == fold(t), a / max(min(n_s, n_t), 1),
             ev.cooccurrences(s, t) / max(min(n_s, n_t), 1), _number_differs(a_c, b_c),
+            sum(w.verbal for w in ws), sum(w.general for w in ws), gap,
         ))  # fmt: skip
     table = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
     columns = {name: table[:, k] for k, name in enumerate(FEATURES)}

@@ -9,7 +9,9 @@ Method ``cvalue.v1``, per language:
    names count as content (see :mod:`alinea.glossary.analysis`).
 2. **grouping** under a key: accent-folded, lowercase, hyphens as spaces (``Kim Jong-un`` =
    ``Kim Jong Un``), plurals mapped to their attested singular (:mod:`alinea.glossary.inflection`),
-   and keys equal but for spaces merged (``Jong-un`` / ``Jongun``).
+   keys equal but for spaces merged (``Jong-un`` / ``Jongun``), and multiword keys equal but
+   for the gender of a modifier after the head (``síndrome respiratória`` / ``síndrome
+   respiratório``, :data:`GENDER`).
 3. **types**: ``acronym`` for a one-token all-caps candidate (with the expansion the text gives,
    :mod:`alinea.glossary.acronyms`, else a name candidate whose initials spell it); ``name`` when
    most occurrences are capitalised and one of them is away from a sentence start or spans two
@@ -41,7 +43,8 @@ from alinea.glossary.stopwords import stopwords
 from alinea.text import fold, tokenize
 
 # v2: the stop-word lists lose the nouns and adjectives the package lists (stopwords.CONTENT_WORDS)
-METHOD_ID = "cvalue.v2"
+# v3: multiword keys that differ in a modifier's gender are grouped
+METHOD_ID = "cvalue.v3"
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class CandidateConfig:
     min_chars: int = 2  # shortest key, in letters and digits
     max_acronym_len: int = 8  # longer all-caps words are shouting, not acronyms
     inflection: bool = True  # group plurals with their attested singular
+    gender: bool = True  # group multiword terms that differ in the gender of a modifier
     link_by_initials: bool = True  # acronym without a given expansion: a name spelling it (3+)
     dedupe_sentences: bool = True  # a sentence repeated in one document counts once
     extra_stopwords: frozenset[str] = frozenset()  # added to the package's list (folded)
@@ -82,6 +86,50 @@ def _merge_spacing(groups: dict[str, Group]) -> dict[str, str]:
         buckets.setdefault(key.replace(" ", ""), []).append(key)
     alias: dict[str, str] = {}
     for keys in buckets.values():
+        keys.sort(key=lambda k: (-groups[k].freq, k))
+        for other in keys[1:]:
+            groups[keys[0]].merge(groups.pop(other))
+            alias[other] = keys[0]
+    return alias
+
+
+# gender endings of the words after the head of a multiword term: "suffix>neutral" (folded)
+GENDER: dict[str, tuple[tuple[str, str], ...]] = {
+    lang: (("as", "#s"), ("os", "#s"), ("a", "#"), ("o", "#")) for lang in ("pt", "es", "gl", "it")
+}
+
+
+def _gender_neutral(key: str, lang: str, stops: frozenset[str]) -> str:
+    """``key`` with the gender ending of every word after the first neutralised (stop words
+    and words of three letters or fewer kept): ``sindrome respiratoria`` and ``sindrome
+    respiratorio`` agree."""
+    words = key.split(" ")
+    rules = GENDER.get(lang, ())
+    for k in range(1, len(words)):
+        w = words[k]
+        if len(w) > 3 and w not in stops:
+            for suffix, neutral in rules:
+                if w.endswith(suffix):
+                    words[k] = w[: -len(suffix)] + neutral
+                    break
+    return " ".join(words)
+
+
+def _merge_gender(groups: dict[str, Group], lang: str, stops: frozenset[str]) -> dict[str, str]:
+    """Merge multiword keys equal but for the gender of the words after the head into the most
+    frequent (``síndrome respiratória`` / ``síndrome respiratório``); returns alias -> kept."""
+    if lang not in GENDER:
+        return {}
+    buckets: dict[str, list[str]] = {}
+    for key in groups:
+        if " " in key:
+            neutral = _gender_neutral(key, lang, stops)
+            if neutral != key:
+                buckets.setdefault(neutral, []).append(key)
+    alias: dict[str, str] = {}
+    for keys in buckets.values():
+        if len(keys) < 2:
+            continue
         keys.sort(key=lambda k: (-groups[k].freq, k))
         for other in keys[1:]:
             groups[keys[0]].merge(groups.pop(other))
@@ -197,6 +245,9 @@ def extract_candidates(
         sentences = rows
     groups, found = count_ngrams(sentences, base, stops, config, executor, shards)
     alias = _merge_spacing(groups)
+    if config.gender:
+        gender = _merge_gender(groups, base, stops)
+        alias = {k: gender.get(v, v) for k, v in alias.items()} | gender
     scores = c_value({k: g.freq for k, g in groups.items()}, alias, config.cvalue_min_freq)
     expansions: dict[str, Counter[str]] = {}
     for acronym, surface in found:

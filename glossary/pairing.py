@@ -27,7 +27,15 @@
    one-word term, two documents. The selection runs again without the entries that did not
    recur (a fragment such as ``Norte`` must not block ``líder norte-coreano``), at most
    ``MAX_ROUNDS`` times.
-4. **Score** in [0, 1]::
+4. **Word classes** (:mod:`alinea.glossary.wordclass`, decided before the selection): a
+   ``term`` proposal that looks like no term, a verb form (``viajou``/``viajó``), a plain word
+   (``ano``/``año``, ``setembro``) or a clause (``seguramente alimentará``), is offered
+   after every term and holds no span, so that it never blocks one (``munições`` inside
+   ``munições chegaram``), and becomes a ``candidate`` (a translator may still want it, but
+   not imported unseen); with no counterpart it is no proposal at all. (A pair below the
+   threshold does hold its spans: ``tapete vermelho``/``alfombra roja`` keeps ``tapete`` and
+   ``vermelho`` from becoming entries of their own.)
+5. **Score** in [0, 1]::
 
        T = log2(1 + min(words, 3)) * free * (1 + log2(docs))       concept termhood
        score = (1 - exp(-T / termhood_scale)) * W * Q
@@ -71,12 +79,15 @@ from alinea.glossary.selection import (
     words,
 )
 from alinea.glossary.stopwords import stopwords
+from alinea.glossary.wordclass import TERM, entry_class, side_class
 
 # v3: translators' decisions (--decisions): rejected pairs are never linked, accepted and
 # edited entries are kept with status ``reviewed``
 # v4: a calibrated confidence links the pairs and scores them; below the threshold, status
 # ``candidate``
-METHOD_ID = "phrase-pair.v4"
+# v5: entries that are no terms (verb forms, plain words, clauses: alinea.glossary.wordclass)
+# are candidates, or out when unpaired; a name next to the same capitalised word is a fragment
+METHOD_ID = "phrase-pair.v5"
 MAX_ROUNDS = 4
 
 
@@ -95,6 +106,7 @@ class GlossaryConfig:
     unpaired_weight: float = 0.3
     general_midpoint: float | None = 5.0  # Zipf frequency where a one-word term halves (None: off)
     general_width: float = 0.5
+    word_classes: bool = True  # verbs and plain words are candidates, not entries (wordclass)
     decisions: Decisions | None = None  # translators' decisions (alinea build --decisions)
     threshold: float | None = None  # calibrated confidence of a paired entry (None: default)
     models: PairCalibration | None = None  # the confidence model (None: the shipped one)
@@ -165,6 +177,7 @@ class Entry:
     free: int  # free occurrences, both languages
     score: float
     best_pair: int | None  # index of the aligned pair the two sides were extracted from
+    word_class: str = TERM  # "term", or "verbal" / "general" (:mod:`alinea.glossary.wordclass`)
 
     @property
     def type(self) -> str:
@@ -246,6 +259,31 @@ def _score(p: Proposal, free: int, config: GlossaryConfig) -> float:
     return (1 - math.exp(-termhood / config.termhood_scale)) * weight * pairing
 
 
+def _lowercase_too(c: Candidate) -> bool:
+    """A one-word candidate with a lowercase form among its forms."""
+    return " " not in c.key and any(f[:1].islower() for f in (c.form, *c.variants))
+
+
+def word_class(
+    p: Proposal,
+    occurrences: tuple[Occurrences, Occurrences],
+    sentences: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]],
+    stops: tuple[frozenset[str], ...],
+) -> str:
+    """The word class of a kept proposal (:func:`alinea.glossary.wordclass.entry_class`):
+    ``term`` for acronyms and names, except a one-word name also seen in lowercase (a common
+    word capitalised inside a longer name: ``Seguridad``)."""
+    kind = entry_type(p.sides)
+    if kind == "acronym" or (kind == "name" and not all(c is None or _lowercase_too(c)
+                                                         for c in p.sides)):  # fmt: skip
+        return TERM
+    return entry_class([
+        side_class(c.form, c.lang, occurrences[side].get(c.key, []), sentences[side], stops[side])
+        for side, c in enumerate(p.sides)
+        if c is not None
+    ])  # fmt: skip
+
+
 def pair_terms(
     lexicons: tuple[Lexicon, Lexicon],
     sentences: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]],
@@ -287,7 +325,16 @@ def pair_terms(
         keys = [c.key if c else "" for c in p.sides]
         return -occurrences_of(p, occurrences), -p.confidence, -words(p), keys[0], keys[1]
 
-    proposals = sorted(paired, key=order) + sorted(alone, key=order)
+    # word classes first: a non-term never blocks a term (it is offered after every term and
+    # occupies no span a term needs); one with no counterpart is no entry at all
+    kinds: dict[int, str] = {}
+    if config.word_classes:
+        kinds = {id(p): word_class(p, occurrences, sentences, stops) for p in (*paired, *alone)}
+    terms = [p for p in paired if kinds.get(id(p), TERM) == TERM]
+    alone_terms = [p for p in alone if kinds.get(id(p), TERM) == TERM]
+    others = [p for p in paired if kinds.get(id(p), TERM) != TERM]
+    proposals = [*sorted(terms, key=order), *sorted(alone_terms, key=order),
+                 *sorted(others, key=order)]  # fmt: skip
     dropped: set[int] = set()
     enclosed: tuple[dict[str, bool], dict[str, bool]] = {}, {}  # the same in every round
     for _ in range(MAX_ROUNDS):  # entries that do not recur must not block others: run again
@@ -295,7 +342,7 @@ def pair_terms(
                               enclosed)  # fmt: skip
         for k, p in enumerate(proposals):
             if k not in dropped:
-                selection.offer(p)
+                selection.offer(p, occupy=kinds.get(id(p), TERM) == TERM)
         kept = selection.recurring()
         survivors = {id(p) for p, _ in kept}
         accepted = selection.accepted_ids
@@ -304,7 +351,14 @@ def pair_terms(
             break
         dropped |= newly
     entries = [
-        Entry(*same_number(*p.sides), p.confidence, free, _score(p, free, config), p.best_pair)
+        Entry(
+            *same_number(*p.sides),
+            p.confidence,
+            free,
+            _score(p, free, config),
+            p.best_pair,
+            kinds.get(id(p), TERM),
+        )
         for p, free in kept
         if isinstance(p, Proposal)
     ]

@@ -8,7 +8,8 @@ ones before unpaired ones. A proposal is **rejected** when it is
   (``violação das restrições``): only a recurring phrase is a fixed expression;
 - *not maximal*: a term always preceded (or always followed) by the same lowercase word, stop
   words skipped, in a language where it occurs twice or more (``noticias rusa`` is always in
-  ``agencia de noticias rusa``);
+  ``agencia de noticias rusa``); a name, likewise, by the same capitalised word (``Seguridad
+  de la ONU`` is always in ``Consejo de Seguridad de la ONU``);
 - *crossing*: more than half of its occurrences partly overlap (cross) an occurrence of an
   accepted entry: ``mútua em caso de agressão`` crosses ``assistência mútua``;
 - a *bad extension*: it contains an accepted entry's key on one side, is a term (not a name or
@@ -136,8 +137,10 @@ class Selection:
     _keys: tuple[dict[str, Proposal], dict[str, Proposal]] = field(default_factory=lambda: ({}, {}))
     _spans: tuple[dict[str, list[tuple[int, int]]], ...] = field(default_factory=lambda: ({}, {}))
 
-    def offer(self, p: Proposal) -> bool:
-        """Accept ``p`` unless it is a one-off phrase, crosses or badly extends an entry."""
+    def offer(self, p: Proposal, occupy: bool = True) -> bool:
+        """Accept ``p`` unless it is a one-off phrase, crosses or badly extends an entry; an
+        entry accepted without ``occupy`` (no term) holds no span: it never blocks, covers or
+        is extended by another."""
         if (
             self._one_off_phrase(p)
             or self._not_maximal(p)
@@ -146,6 +149,8 @@ class Selection:
         ):
             return False
         self.accepted.append(p)
+        if not occupy:
+            return True
         for side, c in enumerate(p.sides):
             if c is not None:
                 self._keys[side][c.key] = p
@@ -169,46 +174,51 @@ class Selection:
         )
         return inner and all(self._count(side, c) <= 1 for side, c in enumerate(p.sides))
 
-    def _neighbour(self, side: int, sid: str, k: int, step: int) -> str | None:
+    def _neighbour(
+        self, side: int, sid: str, k: int, step: int, capital: bool = False
+    ) -> str | None:
         """The first word from token ``k`` on in direction ``step`` that is not a stop word,
-        folded, when it is a lowercase word; ``None`` at a boundary, punctuation, a capital or a
-        one-letter stop word."""
+        folded, when it is a lowercase word (``capital``: a capitalised one); ``None`` at a
+        boundary, punctuation, another case or a one-letter stop word."""
         toks = self.tokens[side].get(sid, ())
         while 0 <= k < len(toks) and fold(toks[k]) in self.stops[side]:
             if len(toks[k]) == 1:  # "y", "e", "a" join phrases (as in the candidates)
                 return None
             k += step
-        if not 0 <= k < len(toks) or not toks[k][:1].isalpha() or not toks[k][:1].islower():
+        if not 0 <= k < len(toks) or not toks[k][:1].isalpha():
+            return None
+        if toks[k][:1].isupper() != capital:
             return None
         return fold(toks[k])
 
     def _not_maximal(self, p: Proposal) -> bool:
         """A term always preceded, or always followed, by the same lowercase word (stop words
         skipped) in a language where it occurs twice or more: ``noticias rusa`` is always
-        ``agencia de noticias rusa``."""
-        if entry_type(p.sides) != "term":
+        ``agencia de noticias rusa``; a name by the same capitalised word."""
+        kind = entry_type(p.sides)
+        if kind == "acronym":
             return False
         for side, c in enumerate(p.sides):
-            if c is None:
+            if c is None or (kind == "name" and c.type != "name"):
                 continue
             known = self.enclosed[side].get(c.key)
             if known is None:
-                known = self.enclosed[side][c.key] = self._enclosed(side, c.key)
+                known = self.enclosed[side][c.key] = self._enclosed(side, c.key, c.type == "name")
             if known:
                 return True
         return False
 
-    def _enclosed(self, side: int, key: str) -> bool:
+    def _enclosed(self, side: int, key: str, name: bool = False) -> bool:
         """Whether the occurrences of ``key`` (two or more) all have the same lowercase word
-        before them, or all the same after them (a property of the text, not of the entries
-        accepted so far: it is kept across rounds)."""
+        (``name``: capitalised word) before them, or all the same after them (a property of the
+        text, not of the entries accepted so far: it is kept across rounds)."""
         spots = self.occurrences[side].get(key, ())
         if len(spots) < 2:
             return False
         for step in (-1, 1):
             first = None
             for sid, i, j in spots:
-                word = self._neighbour(side, sid, i - 1 if step < 0 else j, step)
+                word = self._neighbour(side, sid, i - 1 if step < 0 else j, step, name)
                 if word is None or (first is not None and word != first):
                     break
                 first = word

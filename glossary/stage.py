@@ -31,6 +31,7 @@ from alinea.glossary.decisions import (
 )
 from alinea.glossary.pairing import DEFAULT_CONFIG, Entry, GlossaryConfig, pair_terms
 from alinea.glossary.phrases import Lexicon, Occurrences
+from alinea.glossary.wordclass import TERM
 from alinea.schema import check_frame, glossary_schema, polars_schema
 from alinea.text import tokenize
 
@@ -78,11 +79,12 @@ def aligned_pairs(
 
 
 def entry_status(entry: Entry, threshold: float) -> str:
-    """``paired`` (both sides, calibrated confidence at or above ``threshold``), ``candidate``
-    (both sides, below it: a best guess) or ``unpaired`` (one side)."""
+    """``paired`` (both sides, a term, calibrated confidence at or above ``threshold``),
+    ``candidate`` (both sides, below it or not a term: a verb form or a plain word, see
+    :mod:`alinea.glossary.wordclass`) or ``unpaired`` (one side)."""
     if entry.src is None or entry.tgt is None:
         return UNPAIRED
-    return PAIRED if entry.confidence >= threshold else CANDIDATE
+    return PAIRED if entry.confidence >= threshold and entry.word_class == TERM else CANDIDATE
 
 
 def _tokens(rows: Sequence[Row]) -> dict[str, list[str]]:

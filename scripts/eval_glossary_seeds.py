@@ -17,7 +17,8 @@ Without a folder, the sentence and word stages run through ``alinea.pipeline.bui
   ``tests/golden/seed_glossary_judgements.tsv`` (matched on the preferred forms; an entry
   with no judgement counts as wrong and is listed);
 - **paired precision**: the same over every paired entry (status ``paired``: the ``candidate``
-  entries, below the calibrated confidence threshold, are counted apart);
+  entries, below the calibrated confidence threshold or no terms, are counted apart), and the
+  paired entries judged wrong;
 - whether ``RPDC`` is an entry, and how many entries start or end with a stop word;
 - the wall time of the glossary stage (first call in the process: word lists load too).
 """
@@ -111,6 +112,16 @@ def precision(
     return correct, unjudged
 
 
+def wrong(glossary: pl.DataFrame, judged: list[dict[str, str]]) -> list[str]:
+    """The entries of ``glossary`` judged wrong, with the verdict's note."""
+    notes = {(norm(j["pt"]), norm(j["es"])): j["note"] for j in judged if j["correct"] != "yes"}
+    return [
+        f"{r['pt']} / {r['es']} ({notes[key] or 'no'})"
+        for r in glossary.iter_rows(named=True)
+        if (key := (norm(r["pt"]), norm(r["es"]))) in notes
+    ]
+
+
 def stop_edged(glossary: pl.DataFrame) -> list[str]:
     """Forms (preferred or variant) whose first or last token is a stop word of their language;
     a capitalised one at the edge of a multiword name (``Kim Jong Un``) is part of the name."""
@@ -159,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     right, unjudged = precision(pairs, judged, None)
     print(f"paired precision: {right}/{pairs.height} = {right / max(pairs.height, 1):.1%}")
     show(unjudged, "unjudged paired")
+    show(wrong(pairs, judged), "wrong paired")
     held = glossary.filter(pl.col("status") == "candidate")
     right, unjudged = precision(held, judged, None)
     print(f"candidates (below the confidence threshold): {held.height}, {right} judged correct")

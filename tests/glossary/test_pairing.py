@@ -168,8 +168,10 @@ def entry(pt: str | None, es: str | None) -> dict | None:
     [
         ("assistência mútua", "asistencia mutua", "term", "paired"),  # cognate multiword term
         ("NATO", "OTAN", "acronym", "paired"),  # spelled differently: through the links
-        # once per language: recurs as a concept; one aligned pair is thin evidence
-        ("comboio blindado", "tren blindado", "term", "candidate"),
+        # once per language: recurs as a concept; one aligned pair, just enough at the
+        # threshold 0.33
+        ("comboio blindado", "tren blindado", "term", "paired"),
+        ("aprovada", "aprobada", "term", "candidate"),  # a participle: no term (wordclass)
         ("Moscovo", "Moscú", "name", "paired"),
         # seen once in PT, in no aligned pair: paired as a close cognate of a recurring ES term
         ("cooperação técnico-militar", "cooperación técnico-militar", "term", "paired"),
@@ -273,11 +275,15 @@ def test_seed_gold_recall_and_targets(seed_glossary: pl.DataFrame) -> None:
     gold = ev.read_tsv(ev.GOLDEN / "seed_glossary.tsv")
     found, _ = ev.recall(seed_glossary, gold)
     assert len(gold) == 40
-    assert found >= 36  # the 90%; measured 38: the two missing pairs are candidates
+    assert found >= 36  # the 90%; measured 38: two candidates (cimeira, acordo)
     held = ev.recall(seed_glossary.with_columns(status=pl.lit("paired")), gold)
     assert held == (len(gold), [])  # every gold pair is an entry, paired or candidate
     correct, _ = ev.precision(seed_glossary, ev.read_tsv(ev.GOLDEN / ev.JUDGEMENTS))
     assert correct >= 44  # measured: 44 of 50
+    judged = ev.read_tsv(ev.GOLDEN / ev.JUDGEMENTS)
+    paired_only = seed_glossary.filter(pl.col("status") == "paired")
+    right, _ = ev.precision(paired_only, judged, None)
+    assert right >= 0.95 * paired_only.height  # the 95%; measured 54 of 56
     # every two-sided entry has a verdict: a new one is judged when it first appears
     paired = seed_glossary.filter(pl.col("status").is_in(["paired", "candidate"]))
     assert ev.precision(paired, ev.read_tsv(ev.GOLDEN / ev.JUDGEMENTS), None)[1] == []
