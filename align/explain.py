@@ -42,10 +42,12 @@ class Explanation:
     """Why one candidate pair ``(src, tgt)`` (sentence indexes) was kept or dropped.
 
     Attributes:
-        src: the source sentence the candidate pairs.
-        tgt: its target sentence (None: the source sentence had no candidate).
+        src: the source sentence the candidate pairs (None: a target sentence without any
+            candidate).
+        tgt: its target sentence (None: a source sentence without any candidate).
         decision: ``kept`` or ``dropped``.
-        reason: ``selected``, ``below_threshold``, ``target_taken`` or ``no_candidate``.
+        reason: ``selected``, ``below_threshold``, ``target_taken``, ``source_taken`` or
+            ``no_candidate``.
         calibration: version of the calibration in effect.
         threshold: the threshold in effect.
         model: the model that gave the probability (``lexical``, ``lexical_large``, ``neural``;
@@ -55,11 +57,14 @@ class Explanation:
         logit: the logit as the model computes it (``bias`` plus the contributions).
         probability: the probability selection used.
         lexical_probability: for a candidate the encoder rescored, its lexical probability.
-        taken_by: for ``target_taken``, the emitted bead that holds the target.
+        taken_by: for ``target_taken`` (``source_taken``), the emitted bead that holds the
+            target (source).
         bead: for ``kept``, the emitted bead (the candidate, or a 1-2 / 2-1 grown from it).
+        side: the sentence a dropped line explains, ``src`` or ``tgt`` (a target sentence
+            left without a pair, by its best candidate).
     """
 
-    src: int
+    src: int | None
     tgt: int | None
     decision: str
     reason: str
@@ -73,11 +78,16 @@ class Explanation:
     lexical_probability: float | None = None
     taken_by: Bead | None = None
     bead: Bead | None = None
+    side: str = "src"
 
     @property
-    def order(self) -> tuple[tuple[int, ...], int]:
-        """Where the explanation comes in the output: by its first source sentence."""
-        return (self.bead.src if self.bead else (self.src,), -1 if self.tgt is None else self.tgt)
+    def order(self) -> tuple[int, tuple[int, ...], int]:
+        """Where the explanation comes in the output: by its first source sentence, then the
+        target sentences' lines by target sentence."""
+        if self.side == "tgt":
+            return (1, (-1 if self.tgt is None else self.tgt,), 0)
+        first = self.bead.src if self.bead else (-1 if self.src is None else self.src,)
+        return (0, first, -1 if self.tgt is None else self.tgt)
 
     def as_json(self, src_ids: Sequence[int], tgt_ids: Sequence[int]) -> dict[str, object]:
         """The JSON form, sentences named by their ids ``src_ids[i]`` / ``tgt_ids[j]``."""
@@ -86,8 +96,9 @@ class Explanation:
             "reason": self.reason,
             "calibration": self.calibration,
             "threshold": self.threshold,
+            "side": "pair" if self.decision == "kept" else self.side,
         }
-        if self.tgt is None:
+        if self.src is None or self.tgt is None:
             return out
         out["pair"] = [src_ids[self.src], tgt_ids[self.tgt]]
         out["model"] = self.model
@@ -127,7 +138,9 @@ def terms(model: Logistic, columns: dict[str, np.ndarray]) -> tuple[np.ndarray, 
 
 def explain(decision: Decision, config: MiningConfig) -> list[Explanation]:
     """Explain every bead of ``decision`` (by the 1-1 candidate it was selected as) and the
-    best candidate of every source sentence no bead holds, in source order.
+    best candidate of every source sentence no bead holds, in source order; then the best
+    candidate of every target sentence that neither a bead nor those lines hold, in target
+    order.
 
     Args:
         decision: what selection computed (:func:`alinea.align.mining.decide`).
@@ -147,29 +160,45 @@ def explain(decision: Decision, config: MiningConfig) -> list[Explanation]:
     sorted_keys = keys[by_key]
     bead_of_src = {i: bead for bead in decision.beads for i in bead.src}
     bead_of_tgt = {j: bead for bead in decision.beads for j in bead.tgt}
-    # (candidate, reason, the bead it became or the one that took its target)
-    chosen: list[tuple[int, str, Bead | None]] = []
+    # (candidate, reason, the bead it became or the one that took its other sentence, side)
+    chosen: list[tuple[int, str, Bead | None, str]] = []
     for i, j, _ in decision.pairs:
         at = by_key[np.searchsorted(sorted_keys, i * m + j)]
-        chosen.append((int(at), "selected", bead_of_src[i]))
-    order = np.lexsort((candidates.tgt, -prob, candidates.src))
-    first = order[np.r_[True, np.diff(candidates.src[order]) != 0]] if len(order) else order
-    best = {int(candidates.src[t]): int(t) for t in first}
+        chosen.append((int(at), "selected", bead_of_src[i], "src"))
     dropped: list[Explanation] = []
-    for i in range(n):
-        if i in bead_of_src:
-            continue
-        if i not in best:
-            reason = "no_candidate"
-            dropped.append(
-                Explanation(i, None, "dropped", reason, models.version, decision.threshold)
-            )
-            continue
-        t = best[i]
-        if prob[t] < decision.threshold:
-            chosen.append((t, "below_threshold", None))
-        else:
-            chosen.append((t, "target_taken", bead_of_tgt.get(int(candidates.tgt[t]))))
+    sides = (
+        ("src", candidates.src, candidates.tgt, n, bead_of_src, bead_of_tgt, "target_taken"),
+        ("tgt", candidates.tgt, candidates.src, m, bead_of_tgt, bead_of_src, "source_taken"),
+    )
+    for side, own, other, size, held, held_other, taken_reason in sides:
+        shown = set(held)
+        if side == "tgt":  # the target sentences the source lines show are explained there
+            shown |= {int(candidates.tgt[t]) for t, _, _, _ in chosen}
+        order = np.lexsort((other, -prob, own))
+        first = order[np.r_[True, np.diff(own[order]) != 0]] if len(order) else order
+        best = {int(own[t]): int(t) for t in first}
+        for k in range(size):
+            if k in shown:
+                continue
+            if k not in best:
+                ends: tuple[int | None, int | None] = (k, None) if side == "src" else (None, k)
+                dropped.append(
+                    Explanation(
+                        src=ends[0],
+                        tgt=ends[1],
+                        decision="dropped",
+                        reason="no_candidate",
+                        calibration=models.version,
+                        threshold=decision.threshold,
+                        side=side,
+                    )
+                )
+                continue
+            t = best[k]
+            if prob[t] < decision.threshold:
+                chosen.append((t, "below_threshold", None, side))
+            else:
+                chosen.append((t, taken_reason, held_other.get(int(other[t])), side))
     cells = n * m
     lexical_name = "lexical_large" if models.lexical_model(cells) is models.large else "lexical"
     lexical_name, neural_name = prefix + lexical_name, prefix + "neural"
@@ -180,13 +209,13 @@ def explain(decision: Decision, config: MiningConfig) -> list[Explanation]:
     ):
         if not group:
             continue
-        rows = np.array([t for t, _, _ in group], dtype=np.int64)
+        rows = np.array([t for t, _, _, _ in group], dtype=np.int64)
         columns = candidates.subset(rows)
         if name == neural_name:
             columns |= {k: v[position[rows]] for k, v in decision.neural.items()}
         standard, share = terms(model, columns)
         logit = model.logit(columns)
-        for k, (t, reason, taken) in enumerate(group):
+        for k, (t, reason, taken, side) in enumerate(group):
             i = int(candidates.src[t])
             values = tuple(
                 Term(f, float(columns[f][k]), float(standard[k, c]), w, float(share[k, c]))
@@ -206,8 +235,9 @@ def explain(decision: Decision, config: MiningConfig) -> list[Explanation]:
                     logit=float(logit[k]),
                     probability=float(prob[t]),
                     lexical_probability=float(plan.prob[t]) if name == neural_name else None,
-                    taken_by=taken if reason == "target_taken" else None,
+                    taken_by=None if reason in ("selected", "below_threshold") else taken,
                     bead=taken if reason == "selected" else None,
+                    side=side,
                 )
             )
     return sorted(out, key=lambda e: e.order)

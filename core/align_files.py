@@ -96,7 +96,8 @@ def explain_files(
     """What :func:`align_files` emits, each pair with ``"kept": true`` and an ``explain``
     object, plus lines with ``"kept": false``: in comparable mode, each source sentence left
     without a pair with its best candidate (:func:`alinea.align.explain.explain`), in source
-    order; in parallel mode, each sentence the path leaves alone, in path order
+    order, then each target sentence left without a pair and not shown yet; in parallel mode,
+    each sentence the path leaves alone, in path order
     (:func:`alinea.align.explain_parallel.explain_path`)."""
     ingest, segment = IngestConfig(), SegmentConfig()
     encoder = open_encoder(config.encoder, BuildCache(cache_dir) if cache_dir else None)
@@ -125,7 +126,7 @@ def explain_files(
     lines: list[dict[str, object]] = []
     for item in explain(decision, config.mining):
         bead = item.bead
-        src_side = bead.src if bead else (item.src,)
+        src_side = bead.src if bead else (() if item.src is None else (item.src,))
         tgt_side = bead.tgt if bead else (() if item.tgt is None else (item.tgt,))
         score = bead.score if bead else item.probability
         explained = {"kept": bead is not None, "explain": item.as_json(src_ids, tgt_ids)}

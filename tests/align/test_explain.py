@@ -212,3 +212,20 @@ def test_the_option(
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == count and all(set(record) == keys for record in records)
     assert len(result.stderr.splitlines()) == (code != 0)
+
+
+def test_target_lines_left_without_a_pair_are_explained(tmp_path: Path) -> None:
+    # one source sentence: only the best candidate of each target survives when it can win,
+    # so the three other targets have none; they come after the source lines, in target order
+    lines = explained(tmp_path, PT[1:2], ES)
+    shown = [(line["kept"], line["explain"]["side"], line["explain"]["reason"]) for line in lines]
+    assert shown == [(True, "pair", "selected")] + [(False, "tgt", "no_candidate")] * 3
+    assert [(line["src_ids"], line["tgt_ids"]) for line in lines[1:]] == [
+        ([], [j]) for j in (0, 1, 2)
+    ]
+    # a stranger no source line shows: its best candidate, scored, below the threshold
+    lines = explained(tmp_path, PT[:3], ES)
+    last = lines[-1]
+    assert (last["tgt_ids"], last["kept"], last["explain"]["side"]) == ([1], False, "tgt")
+    assert last["explain"]["reason"] == "below_threshold" and last["explain"]["features"]
+    assert len(lines) == 4 and sorted(j for line in lines for j in line["tgt_ids"]) == [0, 1, 2, 3]
