@@ -34,6 +34,14 @@ occurring part); it is correct when one of its ES forms is an ES key the termino
 that PT key (any row: the pivot keeps every translation). *Without identical* drops gold pairs with
 PT key = ES key and entries whose preferred PT and ES keys are equal.
 
+**Hand verdicts on the pivot's misses.** The pivot keeps one or two translations per English
+term, so a right pair it spells or words otherwise counts as wrong (``pangolim``/``pangolín``
+against ``pangolin``). ``tests/golden/tico19_verdicts.tsv`` holds a verdict, by hand, for each
+judgeable entry the pivot judged wrong (matched on the keys of the preferred forms; rows are
+appended for new entries, never changed). The column *with verdicts* counts such an entry as
+correct when its verdict is ``yes``; an entry without a verdict counts as wrong and is listed
+under ``--show``. The pivot-only column stays the headline number.
+
 **Baseline** (same scoring): YAKE (``yake.KeywordExtractor``, n <= 3, its own stop-word list and
 defaults) on each document of each language; the union of each language's top-K keyphrases per
 document, K in ``--yake-top``; then cognate matching across languages over the whole corpus
@@ -91,6 +99,7 @@ TICO = EVAL / "tico19-test-pt-es"
 TERMS = EVAL / "tico19-terminologies-pt-es" / "pt-es.pivot-glossary.tsv"
 MUSE = EVAL / "muse-dictionaries-pt-es"
 SEEDS_DATASET = REPO / "datasets" / "pyongyang-summit-2024"
+VERDICTS = REPO / "tests" / "golden" / "tico19_verdicts.tsv"  # appended, never changed
 LANGS = ("pt", "es")
 ARTICLES = {"pt": {"o", "a", "os", "as"}, "es": {"el", "la", "los", "las"}}
 
@@ -305,9 +314,35 @@ class Scores:
     entries: int
     missed: list[Pair]
     wrong: list[Pair]
+    verdicts: dict[Pair, bool] = field(default_factory=dict)
+
+    def adjudicated(self) -> int:
+        """Judgeable entries correct by the pivot or, where it judged them wrong, by a verdict."""
+        return self.correct + sum(self.verdicts.get(key_pair(w), False) for w in self.wrong)
+
+    def unjudged(self) -> list[Pair]:
+        """Entries the pivot judged wrong that have no verdict yet."""
+        return [w for w in self.wrong if key_pair(w) not in self.verdicts]
 
 
-def score(system: System, gold: Sequence[Pair], terms: Sequence[Pair], identical: bool) -> Scores:
+def key_pair(pair: Pair) -> Pair:
+    return key(pair[0]), key(pair[1])
+
+
+def read_verdicts(path: Path = VERDICTS) -> dict[Pair, bool]:
+    """The hand verdicts on entries the pivot judged wrong, by key pair (``yes`` -> True)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(f, delimiter="\t")
+        return {key_pair((r["pt"], r["es"])): r["correct"] == "yes" for r in rows}
+
+
+def score(
+    system: System,
+    gold: Sequence[Pair],
+    terms: Sequence[Pair],
+    identical: bool,
+    verdicts: dict[Pair, bool] | None = None,
+) -> Scores:
     """Recall against ``gold`` and precision against ``terms`` (module docstring)."""
     gold = [g for g in gold if identical or g[0] != g[1]]
     keep = [i for i, (p, e) in enumerate(system.preferred) if identical or key(p) != key(e)]
@@ -329,7 +364,8 @@ def score(system: System, gold: Sequence[Pair], terms: Sequence[Pair], identical
             correct += bool(expected & ess)
             if not expected & ess:
                 wrong.append(system.preferred[keep[n]])
-    return Scores(len(gold) - len(missed), len(gold), correct, judged, len(entries), missed, wrong)
+    found = len(gold) - len(missed)
+    return Scores(found, len(gold), correct, judged, len(entries), missed, wrong, verdicts or {})
 
 
 def muse_score(
@@ -468,14 +504,20 @@ def main(argv: list[str] | None = None) -> int:
         f"of which {sum(p == e for p, e in gold)} identical. Word-alignment prior off.\n"
     )
     print(
-        "| system | paired entries | recall | precision (judgeable) | recall w/o identical "
-        "| precision w/o identical | note |\n|---|---|---|---|---|---|---|"
+        "| system | paired entries | recall | precision (judgeable) | with verdicts "
+        "| recall w/o identical | precision w/o identical | note |\n"
+        "|---|---|---|---|---|---|---|---|"
     )
     results = {}
+    verdicts = read_verdicts()
+    unjudged: dict[Pair, None] = {}
     for s in main_systems + extra:
-        full, strict = score(s, gold, terms, True), score(s, gold, terms, False)
+        full = score(s, gold, terms, True, verdicts)
+        strict = score(s, gold, terms, False)
         results[s.name] = full
+        unjudged.update(dict.fromkeys(full.unjudged()))
         cells = [pct(full.found, full.gold), pct(full.correct, full.judged)]
+        cells += [pct(full.adjudicated(), full.judged)]
         cells += [pct(strict.found, strict.gold), pct(strict.correct, strict.judged)]
         print(f"| {s.name} | {full.entries} | " + " | ".join(cells) + f" | {s.note} |")
 
@@ -514,6 +556,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"\n{s.name}: missed " + "; ".join(f"{p} / {e}" for p, e in r.missed[: args.show])
             )
             print(f"{s.name}: wrong " + "; ".join(f"{p} / {e}" for p, e in r.wrong[: args.show]))
+    if unjudged:
+        print(f"\nNo verdict yet (counted wrong; append to {VERDICTS.name}):")
+        print("\n".join(f"{p}\t{e}" for p, e in unjudged))
     return 0
 
 
