@@ -152,12 +152,18 @@ class ShardStats:
 
 
 @functools.lru_cache(maxsize=8)
+def _process_cache(cache_dir: Path | None) -> BuildCache | None:
+    """The cache of this process (one per folder)."""
+    return BuildCache(cache_dir) if cache_dir else None
+
+
+@functools.lru_cache(maxsize=8)
 def _process_resources(
     spec: str | None, cache_dir: Path | None
 ) -> tuple[SentenceEncoder | None, BuildCache | None]:
     """The encoder and cache of this process (a worker loads a model once, not per shard:
     ``load_encoder`` keeps it)."""
-    cache = BuildCache(cache_dir) if cache_dir else None
+    cache = _process_cache(cache_dir)
     return open_encoder(spec, cache), cache
 
 
@@ -183,22 +189,44 @@ def confident_shard(
     task: ShardTask, jobs: Sequence[tuple[Sequence[str], Sequence[str]]]
 ) -> list[tuple[str, str]]:
     """The sentences of the pairs a first, lexical pass over one shard's document pairs is
-    confident of (:func:`alinea.align.mining.confident_texts`)."""
-    return mining.confident_texts(jobs, task.config.mining)
+    confident of (:func:`alinea.align.mining.confident_indexes`), in order; with a cache
+    folder, each document pair's are read from it or computed and stored (a rebuild runs the
+    first pass only on new document pairs)."""
+    config = task.config.mining
+    cache = _process_cache(task.cache_dir)
+    if cache is None:
+        return mining.confident_texts(jobs, config)
+    options = json.dumps([__version__, task.config.signature_fields(), "confident"], sort_keys=True)
+    keys = [pair_key(options, src, tgt) for src, tgt in jobs]
+    texts: list[tuple[str, str]] = []
+    new: list[tuple[bytes, list[Bead]]] = []
+    for (src, tgt), key, stored in zip(jobs, keys, cache.get_beads(keys), strict=True):
+        if stored is None:
+            stored = [Bead((i,), (j,)) for i, j in mining.confident_indexes(src, tgt, config)]
+            new.append((key, stored))
+            if len(new) >= STORE_BATCH:
+                cache.put_beads(new)
+                new = []
+        texts.extend((src[b.src[0]], tgt[b.tgt[0]]) for b in stored)
+    if new:
+        cache.put_beads(new)
+    return texts
 
 
 def learn_collection_lexicon(
     shards: Sequence[Sequence[tuple[Sequence[str], Sequence[str]]]],
     config: AlignConfig,
     executor: Executor | None,
+    cache_dir: Path | None = None,
 ) -> Lexicon | None:
-    """The word lexicon of a comparable collection: the shards' confident pairs (a map),
-    concatenated in shard order and learned from on the driver (None: the mode or the
-    configuration learns none)."""
+    """The word lexicon of a comparable collection: the shards' confident pairs (a map, each
+    document pair's kept in the cache of ``cache_dir``), concatenated in shard order and
+    learned from on the driver (None: the mode or the configuration learns none)."""
     if config.mode != "comparable" or not mining.learns_lexicon(config.mining):
         return None
     started = time.perf_counter()
-    found = (executor or SerialExecutor()).map(confident_shard, ShardTask(config), shards)
+    task = ShardTask(config, cache_dir)
+    found = (executor or SerialExecutor()).map(confident_shard, task, shards)
     texts = [pair for shard in found for pair in shard]
     lexicon = mining.collection_lexicon(texts, config.mining)
     assert lexicon is not None
@@ -224,7 +252,7 @@ def align_sharded(
     comparable mode twice: first for the collection's lexicon, :func:`learn_collection_lexicon`)."""
     plan = shard_plan(keys, config.shards)
     shards = [[jobs[i] for i in items] for items in plan]
-    lexicon = learn_collection_lexicon(shards, config, executor)
+    lexicon = learn_collection_lexicon(shards, config, executor, cache_dir)
     results: list[list[Bead]] = [[] for _ in jobs]
     total = ShardStats()
     task = ShardTask(config, cache_dir, lexicon)

@@ -221,16 +221,22 @@ def confident_texts(
 ) -> list[tuple[str, str]]:
     """The confident pairs' sentences of every text pair of ``jobs`` (a first, lexical pass on
     each), in order: one shard's share of a :func:`collection_lexicon`."""
-    texts: list[tuple[str, str]] = []
-    if config.lexicon is None or not learns_lexicon(config):
-        return texts
-    for src, tgt in jobs:
-        if not src or not tgt:
-            continue
-        found = retrieve(src, tgt, config.candidates, config.k)
-        first = _scored(src, tgt, found, config.calibration(), config, False)
-        texts.extend((src[i], tgt[j]) for i, j in confident_pairs(first, config.lexicon))
-    return texts
+    return [
+        (src[i], tgt[j]) for src, tgt in jobs for i, j in confident_indexes(src, tgt, config)
+    ]
+
+
+def confident_indexes(
+    src: Sequence[str], tgt: Sequence[str], config: MiningConfig
+) -> list[tuple[int, int]]:
+    """The pairs ``(i, j)`` a first, lexical pass over ``src`` x ``tgt`` is confident of (none
+    when the configuration learns no lexicon or a side is empty): depends on the two texts and
+    the configuration only, so a build's cache keeps it per document pair."""
+    if config.lexicon is None or not learns_lexicon(config) or not src or not tgt:
+        return []
+    found = retrieve(src, tgt, config.candidates, config.k)
+    first = _scored(src, tgt, found, config.calibration(), config, False)
+    return confident_pairs(first, config.lexicon)
 
 
 def collection_lexicon(texts: Sequence[tuple[str, str]], config: MiningConfig) -> Lexicon | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -154,3 +155,28 @@ def test_a_collection_shares_one_lexicon_whatever_its_shards() -> None:
     for shards in (1, 2, 5):
         sharded = align_sharded(jobs, keys, replace(config, shards=shards), None, None)
         assert sharded == together
+
+
+def test_a_rebuild_reads_each_document_pairs_first_pass_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src, tgt = _reports(90)
+    tgt = tgt[::-1]
+    jobs = [(src[d * 30 : d * 30 + 30], tgt[d * 30 : d * 30 + 30][::-1]) for d in range(3)]
+    keys = [f"doc-{d}" for d in range(3)]
+    config = AlignConfig.from_options("comparable", "none")
+    first_passes: list[int] = []
+    counted = mining.confident_indexes
+
+    def counting(*args: object, **kwargs: object) -> list[tuple[int, int]]:
+        first_passes.append(1)
+        return counted(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mining, "confident_indexes", counting)
+    align_sharded(jobs[:2], keys[:2], config, tmp_path, None)
+    assert len(first_passes) == 2
+    # one document pair more: only its first pass runs; the result is the uncached one
+    grown = align_sharded(jobs, keys, config, tmp_path, None)
+    assert len(first_passes) == 3
+    assert grown == align_sharded(jobs, keys, config, None, None)
+    assert len(first_passes) == 6  # the uncached build ran every first pass
