@@ -87,7 +87,9 @@ from alinea.glossary.wordclass import TERM, entry_class, side_class
 # ``candidate``
 # v5: entries that are no terms (verb forms, plain words, clauses: alinea.glossary.wordclass)
 # are candidates, or out when unpaired; a name next to the same capitalised word is a fragment
-METHOD_ID = "phrase-pair.v5"
+# v6: an article right after the first word, or a participle and a preposition of time, make
+# a term a clause (``contiene una cláusula``, ``firmado durante la cumbre``)
+METHOD_ID = "phrase-pair.v6"
 MAX_ROUNDS = 4
 
 

@@ -16,8 +16,10 @@ multiword term) gets a *word class* from signals that need no tagger:
   finite verb or a gerund (a participle or a present heads many terms: ``medidas de
   distanciamento``, ``tosse seca``), is a clause (an adverb in
   ``-mente``, or a form only a finite verb has after the first word: ``seguramente
-  alimentará``, ``casos leves normalmente``) or ends with a participle followed by its agent
-  (``restrições assumidas pelos``);
+  alimentará``, ``casos leves normalmente``), has an article right after its first word
+  (``contiene una cláusula``, ``pandemia la COVID-19``), starts with a participle and a
+  preposition of time (``firmado durante la cumbre``) or ends with a participle followed by
+  its agent (``restrições assumidas pelos``);
 - **general**: a month or weekday (:data:`CALENDAR`), an adverb in ``-mente``, a word whose
   general-language frequency is at least :data:`GENERAL_ZIPF` on the Zipf scale (about the
   2,000 most common words: ``ano``, ``amigo``, ``países``; on both sides, or on one side seen
@@ -99,6 +101,26 @@ DETERMINERS: dict[str, frozenset[str]] = {
     ),
 }
 AMBIGUOUS_ARTICLES: dict[str, frozenset[str]] = {"pt": frozenset(["a"])}
+# folded determiners that are no contraction with a preposition: right after a term's first
+# word they start its object (``contiene una cláusula``) or show a cut across a clause
+# (``pandemia la COVID-19``, from ``declaró pandemia la COVID-19``)
+BARE_DETERMINERS: dict[str, frozenset[str]] = {
+    "pt": _words(
+        "o os as um uma uns umas este esta estes estas esse essa esses essas aquele aquela "
+        "aqueles aquelas"
+    ),
+    "es": _words(
+        "el la los las un una unos unas este esta estos estas ese esa esos esas aquel aquella "
+        "aquellos aquellas"
+    ),
+}
+# folded prepositions of time after which a participle is an event, not a term's head
+# (``firmado durante la cumbre``; ``entrada en vigor``, ``medidas de`` keep theirs)
+EVENT_PREPOSITIONS: dict[str, frozenset[str]] = {
+    "pt": _words("durante apos antes desde ate mediante"),
+    "es": _words("durante tras antes desde hasta mediante"),
+}
+PARTICIPLE_ENDINGS = ("ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas")
 # folded prepositions that introduce the agent of a participle
 AGENTS: dict[str, frozenset[str]] = {
     "pt": _words("por pelo pela pelos pelas"),
@@ -236,6 +258,14 @@ def side_class(
         verb_form(w, base, finite=True) for w in words[1:]
     ):
         return side(VERBAL, True)  # a clause: ``seguramente alimentará``, ``Kim viajou``
+    if fold(words[1]) in BARE_DETERMINERS.get(base, frozenset()):
+        return side(VERBAL, True)  # a verb and its object, or a cut: ``contiene una cláusula``
+    if (
+        fold(words[1]) in EVENT_PREPOSITIONS.get(base, frozenset())
+        and words[0].lower().endswith(PARTICIPLE_ENDINGS)
+        and verb_form(words[0], base)
+    ):
+        return side(VERBAL, True)  # ``firmado durante la cumbre``
     agents = AGENTS.get(base, frozenset())
     if (
         spots

@@ -77,9 +77,14 @@ TOKENS = {
 @pytest.mark.parametrize(
     ("form", "lang", "spots", "kind", "firm"),
     [
-        ("firmaron el acuerdo", "es", [], VERBAL, False),  # starts with a finite verb
-        ("firmado durante la cumbre", "es", [("a", 6, 10)], TERM, False),  # a participle heads
+        ("firmaron acuerdos", "es", [], VERBAL, False),  # starts with a finite verb
+        ("firmaron el acuerdo", "es", [], VERBAL, True),  # ... and its object
+        ("firmado durante la cumbre", "es", [("a", 6, 10)], VERBAL, True),  # an event
+        ("entrada en vigor", "es", [], TERM, False),  # a participle heads
         ("medidas de distanciamento", "pt", [], TERM, False),  # ... many terms
+        ("contiene una cláusula", "es", [], VERBAL, True),  # a verb and its object
+        ("pandemia la COVID-19", "es", [], VERBAL, True),  # cut across a clause
+        ("resistência a antibióticos", "pt", [], TERM, False),  # "a": a preposition too
         ("casos leves normalmente", "pt", [], VERBAL, True),  # an adverb: a clause
         ("restricciones asumidas", "es", [("b", 1, 3)], VERBAL, True),  # with its agent
         ("visita de Putin", "es", [("d", 3, 6)], GENERAL, True),  # a noun with a person
