@@ -221,9 +221,7 @@ def confident_texts(
 ) -> list[tuple[str, str]]:
     """The confident pairs' sentences of every text pair of ``jobs`` (a first, lexical pass on
     each), in order: one shard's share of a :func:`collection_lexicon`."""
-    return [
-        (src[i], tgt[j]) for src, tgt in jobs for i, j in confident_indexes(src, tgt, config)
-    ]
+    return [(src[i], tgt[j]) for src, tgt in jobs for i, j in confident_indexes(src, tgt, config)]
 
 
 def confident_indexes(

@@ -87,23 +87,10 @@ FINITE: dict[str, frozenset[str]] = {
 # stem vowel changes of present forms (es ``contiene`` -> ``contener``)
 STEM_CHANGES: dict[str, tuple[tuple[str, str], ...]] = {"es": (("ie", "e"), ("ue", "o"))}
 MIN_STEM = 3
-# folded words that put a noun after them: articles, demonstratives, possessives, contractions
-DETERMINERS: dict[str, frozenset[str]] = {
-    "pt": _words(
-        "o a os as um uma uns umas este esta estes estas esse essa esses essas aquele aquela "
-        "aqueles aquelas seu sua seus suas meu minha meus minhas nosso nossa nossos nossas "
-        "do da dos das no na nos nas ao aos pelo pela pelos pelas num numa deste desta neste "
-        "nesta desse dessa nesse nessa"
-    ),
-    "es": _words(
-        "el la los las un una unos unas este esta estos estas ese esa esos esas aquel aquella "
-        "aquellos aquellas su sus mi mis nuestro nuestra nuestros nuestras del al"
-    ),
-}
-AMBIGUOUS_ARTICLES: dict[str, frozenset[str]] = {"pt": frozenset(["a"])}
-# folded determiners that are no contraction with a preposition: right after a term's first
-# word they start its object (``contiene una cláusula``) or show a cut across a clause
-# (``pandemia la COVID-19``, from ``declaró pandemia la COVID-19``)
+# folded articles and demonstratives that are no contraction with a preposition (the
+# Portuguese ``a`` is a preposition too): right after a term's first word they start its object
+# (``contiene una cláusula``) or show a cut across a clause (``pandemia la COVID-19``, from
+# ``declaró pandemia la COVID-19``)
 BARE_DETERMINERS: dict[str, frozenset[str]] = {
     "pt": _words(
         "o os as um uma uns umas este esta estes estas esse essa esses essas aquele aquela "
@@ -114,6 +101,17 @@ BARE_DETERMINERS: dict[str, frozenset[str]] = {
         "aquellos aquellas"
     ),
 }
+# folded words that put a noun after them: articles, demonstratives, possessives, contractions
+DETERMINERS: dict[str, frozenset[str]] = {
+    "pt": BARE_DETERMINERS["pt"]
+    | _words(
+        "a seu sua seus suas meu minha meus minhas nosso nossa nossos nossas do da dos das no "
+        "na nos nas ao aos pelo pela pelos pelas num numa deste desta neste nesta desse dessa "
+        "nesse nessa"
+    ),
+    "es": BARE_DETERMINERS["es"] | _words("su sus mi mis nuestro nuestra nuestros nuestras del al"),
+}
+AMBIGUOUS_ARTICLES: dict[str, frozenset[str]] = {"pt": frozenset(["a"])}
 # folded prepositions of time after which a participle is an event, not a term's head
 # (``firmado durante la cumbre``; ``entrada en vigor``, ``medidas de`` keep theirs)
 EVENT_PREPOSITIONS: dict[str, frozenset[str]] = {
