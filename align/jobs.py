@@ -200,16 +200,17 @@ def confident_shard(
     keys = [pair_key(options, src, tgt) for src, tgt in jobs]
     texts: list[tuple[str, str]] = []
     new: list[tuple[bytes, list[Bead]]] = []
-    for (src, tgt), key, stored in zip(jobs, keys, cache.get_beads(keys), strict=True):
+    found = cache.get_beads(keys, "first_passes")
+    for (src, tgt), key, stored in zip(jobs, keys, found, strict=True):
         if stored is None:
             stored = [Bead((i,), (j,)) for i, j in mining.confident_indexes(src, tgt, config)]
             new.append((key, stored))
             if len(new) >= STORE_BATCH:
-                cache.put_beads(new)
+                cache.put_beads(new, "first_passes")
                 new = []
         texts.extend((src[b.src[0]], tgt[b.tgt[0]]) for b in stored)
     if new:
-        cache.put_beads(new)
+        cache.put_beads(new, "first_passes")
     return texts
 
 
