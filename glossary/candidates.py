@@ -2,7 +2,8 @@
 
 Method ``cvalue.v1``, per language:
 
-1. **n-grams** of 1..``max_n`` tokens inside a sentence, never across punctuation, that start and
+1. **n-grams** of 1..``max_n`` tokens (names: ``max_name_n``) inside a sentence, never across
+   punctuation, that start and
    end with a content word: not a stop word (list from the ``stop-words`` package), not a number.
    Stop words may stand inside (``asistencia mutua en caso de agresión``), except one-letter ones
    (``y``, ``e``, ``a``), which join phrases rather than build them. Capitalised stop words inside
@@ -44,7 +45,8 @@ from alinea.text import fold, tokenize
 
 # v2: the stop-word lists lose the nouns and adjectives the package lists (stopwords.CONTENT_WORDS)
 # v3: multiword keys that differ in a modifier's gender are grouped
-METHOD_ID = "cvalue.v3"
+# v4: names of up to max_name_n (8) tokens (Consejo de Seguridad de la ONU: 6)
+METHOD_ID = "cvalue.v4"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class CandidateConfig:
     """Settings of candidate extraction (see the module docstring for the method)."""
 
     max_n: int = 5  # longest n-gram, in tokens
+    max_name_n: int = 8  # longest name (every word but the stop words capitalised), in tokens
     min_freq: int = 1  # keep candidates seen at least this often (recurrence is decided later)
     cvalue_min_freq: int = 2  # candidates rarer than this get termhood 0
     min_chars: int = 2  # shortest key, in letters and digits

@@ -48,17 +48,23 @@ class Group:
         self.acronym += other.acronym
 
 
-def _spans(toks: Sequence[Token], max_n: int) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of the stop-word-bounded n-grams of one sentence."""
+def _spans(toks: Sequence[Token], max_n: int, max_name_n: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the stop-word-bounded n-grams of one sentence: up to ``max_n``
+    tokens, or up to ``max_name_n`` while every word but the stop words is capitalised (``Consejo
+    de Seguridad de la ONU``)."""
 
     def bound(k: int, neighbour: int) -> bool:
         t = toks[k]
         return t.word and (not t.stop or (t.capstop and k != neighbour and toks[neighbour].cap))
 
     for i in range(len(toks)):
-        for j in range(i, min(len(toks), i + max_n)):
+        named = True  # every content token so far capitalised
+        for j in range(i, min(len(toks), i + max(max_n, max_name_n))):
             t = toks[j]
             if not t.alnum or (t.stop and not t.capstop and len(t.text) == 1):
+                break
+            named = named and (t.stop or (t.word and t.cap))
+            if j - i >= max_n and not named:
                 break
             inner_i, inner_j = min(i + 1, j), max(j - 1, i)
             if bound(i, inner_i) and bound(j, inner_j):
@@ -89,7 +95,7 @@ def _occurrences(
     expansions: list[tuple[str, str]] = []
     for n, s in sentences:
         token_keys: list[str] = []  # each token's key parts, joined (filled as spans need them)
-        for i, j in _spans(s.tokens, config.max_n):
+        for i, j in _spans(s.tokens, config.max_n, config.max_name_n):
             span = s.tokens[i:j]
             while len(token_keys) < j:
                 token_keys.append(" ".join(key_parts(s.tokens[len(token_keys)])))

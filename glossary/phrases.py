@@ -91,13 +91,17 @@ class Lexicon:
 
     @classmethod
     def of(cls, lang: str, candidates: Iterable[Candidate], max_len: int = 5) -> Lexicon:
-        """Index ``candidates`` (all of one language) by their surface forms."""
+        """Index ``candidates`` (all of one language) by their surface forms; spans are looked
+        up to ``max_len`` tokens, or to the longest candidate's length (a long name)."""
         by_key = {c.key: c for c in candidates}
         surfaces: dict[str, str] = {}
+        longest = max_len
         for key in sorted(by_key, key=lambda k: (-by_key[k].freq, k)):  # frequent wins a clash
             for form in (by_key[key].form, *by_key[key].variants):
-                surfaces.setdefault(surface_key(tokenize(form)), key)
-        return cls(lang, by_key, surfaces, max_len)
+                tokens = tokenize(form)
+                longest = max(longest, len(tokens))
+                surfaces.setdefault(surface_key(tokens), key)
+        return cls(lang, by_key, surfaces, longest)
 
     def slim(self) -> Lexicon:
         """The same lookups without the candidates' sentence ids (what a shard's task needs:

@@ -228,7 +228,7 @@ def test_sorting_by_frequency_is_stated_in_text(page: Any) -> None:
 
 
 @pytest.mark.parametrize(("select", "value", "index", "expected"),
-                         [("type-filter", "acronym", 3, 5), ("status-filter", "unpaired", 4, 39)])  # fmt: skip
+                         [("type-filter", "acronym", 3, 4), ("status-filter", "unpaired", 4, 39)])  # fmt: skip
 def test_type_and_status_filters(
     page: Any, select: str, value: str, index: int, expected: int
 ) -> None:

@@ -230,6 +230,19 @@ def test_sentence_start_stop_word_is_not_a_name_part() -> None:
     assert "estados unidos" in keys  # capitalised next to a capitalised word
 
 
+def test_names_may_be_longer_than_other_terms() -> None:
+    texts = [
+        "Lo pidió el Consejo de Seguridad de la ONU ayer.",
+        "El Consejo de Seguridad de la ONU votó la resolución de la guerra de los seis días.",
+    ]
+    keys = set(candidates(texts, "es"))
+    assert "consejo de seguridad de la onu" in keys  # 6 tokens, every word capitalised
+    assert "resolucion de la guerra" in keys
+    assert "resolucion de la guerra de los seis" not in keys  # a 7-token term is too long
+    short = set(candidates(texts, "es", max_name_n=5))
+    assert "consejo de seguridad de la onu" not in short
+
+
 # --- inflection -------------------------------------------------------------------------------
 
 
