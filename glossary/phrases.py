@@ -87,27 +87,37 @@ class Lexicon:
     lang: str
     candidates: dict[str, Candidate]  # grouping key -> candidate
     surfaces: dict[str, str]  # surface_key of every form seen -> grouping key
-    max_len: int
+    max_len: int  # spans are looked up to this many tokens ...
+    long_prefixes: frozenset[str] = frozenset()  # ... and beyond, only along a long name's
+    long_starts: frozenset[str] = frozenset()  # the first token's part of every long name
 
     @classmethod
     def of(cls, lang: str, candidates: Iterable[Candidate], max_len: int = 5) -> Lexicon:
         """Index ``candidates`` (all of one language) by their surface forms; spans are looked
-        up to ``max_len`` tokens, or to the longest candidate's length (a long name)."""
+        up to ``max_len`` tokens, and further only as prefixes of a longer candidate (a long
+        name, :data:`alinea.glossary.candidates.CandidateConfig.max_name_n`)."""
         by_key = {c.key: c for c in candidates}
         surfaces: dict[str, str] = {}
-        longest = max_len
+        long_prefixes: set[str] = set()
+        long_starts: set[str] = set()
         for key in sorted(by_key, key=lambda k: (-by_key[k].freq, k)):  # frequent wins a clash
             for form in (by_key[key].form, *by_key[key].variants):
                 tokens = tokenize(form)
-                longest = max(longest, len(tokens))
                 surfaces.setdefault(surface_key(tokens), key)
-        return cls(lang, by_key, surfaces, longest)
+                if len(tokens) > max_len:
+                    long_starts.add(surface_key(tokens[:1]))
+                    long_prefixes.update(
+                        surface_key(tokens[:end]) for end in range(max_len + 1, len(tokens) + 1)
+                    )
+        return cls(
+            lang, by_key, surfaces, max_len, frozenset(long_prefixes), frozenset(long_starts)
+        )
 
     def slim(self) -> Lexicon:
         """The same lookups without the candidates' sentence ids (what a shard's task needs:
         the ids grow with the corpus)."""
         slim = {k: replace(c, sent_ids=()) for k, c in self.candidates.items()}
-        return Lexicon(self.lang, slim, self.surfaces, self.max_len)
+        return replace(self, candidates=slim)
 
     def key(self, tokens: Sequence[str]) -> str | None:
         """The grouping key of the candidate ``tokens`` are an occurrence of, if any."""
@@ -117,13 +127,18 @@ class Lexicon:
     def spans(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, str]]:
         """``(start, end, key)`` of every candidate occurrence in a token sequence."""
         parts = [" ".join(p for p in fold(t).split("-") if p) for t in tokens]
-        surfaces = self.surfaces
+        surfaces, longer = self.surfaces, self.long_prefixes
         for i in range(len(tokens)):
             surface = ""  # surface_key(tokens[i:j]), one token longer at each step
-            for j in range(i + 1, min(len(tokens), i + self.max_len) + 1):
+            last = (
+                len(tokens) if parts[i] in self.long_starts else min(len(tokens), i + self.max_len)
+            )
+            for j in range(i + 1, last + 1):
                 part = parts[j - 1]
                 if part:
                     surface = f"{surface} {part}" if surface else part
+                if j - i > self.max_len and surface not in longer:
+                    break
                 key = surfaces.get(surface)
                 if key is not None and not self._lowercase_acronym(tokens[i:j], key):
                     yield i, j, key
