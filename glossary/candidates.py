@@ -3,11 +3,11 @@
 Method ``cvalue.v1``, per language:
 
 1. **n-grams** of 1..``max_n`` tokens (names: ``max_name_n``) inside a sentence, never across
-   punctuation, that start and
-   end with a content word: not a stop word (list from the ``stop-words`` package), not a number.
-   Stop words may stand inside (``asistencia mutua en caso de agresión``), except one-letter ones
-   (``y``, ``e``, ``a``), which join phrases rather than build them. Capitalised stop words inside
-   names count as content (see :mod:`alinea.glossary.analysis`).
+   punctuation, that start and end with a content word: not a stop word (list from the
+   ``stop-words`` package), not a number. Stop words may stand inside (``asistencia mutua en
+   caso de agresión``), except one-letter ones (``y``, ``e``, ``a``), which join phrases rather
+   than build them. Capitalised stop words inside names count as content (see
+   :mod:`alinea.glossary.analysis`).
 2. **grouping** under a key: accent-folded, lowercase, hyphens as spaces (``Kim Jong-un`` =
    ``Kim Jong Un``), plurals mapped to their attested singular (:mod:`alinea.glossary.inflection`),
    keys equal but for spaces merged (``Jong-un`` / ``Jongun``), and multiword keys equal but

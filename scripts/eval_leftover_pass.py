@@ -24,13 +24,19 @@ import comparable_bench as cb
 from alinea.align import mining
 from alinea.align.beads import Bead
 from alinea.align.cache import open_encoder
+from alinea.align.embedders import SentenceEncoder
+from alinea.align.lexicon import Lexicon
 from alinea.align.sentences import AlignConfig
 
 THRESHOLDS = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
 
 
 def leftover_pairs(
-    task: cb.Task, beads: Sequence[Bead], config: mining.MiningConfig, encoder, lexicon
+    task: cb.Task,
+    beads: Sequence[Bead],
+    config: mining.MiningConfig,
+    encoder: SentenceEncoder | None,
+    lexicon: Lexicon | None,
 ) -> list[Bead]:
     """The 1-1 pairs a second pass mines among the sentences ``beads`` leave unpaired."""
     used_src = {i for b in beads for i in b.src}
